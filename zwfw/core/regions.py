@@ -1,0 +1,77 @@
+"""Administrative division codes (GB/T 2260): names, parsing and containment."""
+
+from __future__ import annotations
+
+import re
+
+from zwfw.core.errors import InvalidQuery
+
+NATIONAL = "100000"
+
+_PROVINCES = {
+    "110000": "北京市", "120000": "天津市", "130000": "河北省", "140000": "山西省",
+    "150000": "内蒙古自治区", "210000": "辽宁省", "220000": "吉林省", "230000": "黑龙江省",
+    "310000": "上海市", "320000": "江苏省", "330000": "浙江省", "340000": "安徽省",
+    "350000": "福建省", "360000": "江西省", "370000": "山东省", "410000": "河南省",
+    "420000": "湖北省", "430000": "湖南省", "440000": "广东省", "450000": "广西壮族自治区",
+    "460000": "海南省", "500000": "重庆市", "510000": "四川省", "520000": "贵州省",
+    "530000": "云南省", "540000": "西藏自治区", "610000": "陕西省", "620000": "甘肃省",
+    "630000": "青海省", "640000": "宁夏回族自治区", "650000": "新疆维吾尔自治区",
+}  # fmt: skip
+
+_CITIES = {
+    "440100": "广州市", "440300": "深圳市", "440400": "珠海市", "440600": "佛山市",
+    "441900": "东莞市", "442000": "中山市", "440500": "汕头市", "440700": "江门市",
+    "440800": "湛江市", "441300": "惠州市", "330100": "杭州市", "330200": "宁波市",
+    "330300": "温州市", "320100": "南京市", "320500": "苏州市", "370200": "青岛市",
+    "420100": "武汉市", "510100": "成都市", "610100": "西安市", "350200": "厦门市",
+    "440103": "荔湾区", "440104": "越秀区", "440106": "天河区", "440111": "白云区",
+    "440303": "罗湖区", "440304": "福田区", "440305": "南山区", "330106": "西湖区",
+}  # fmt: skip
+
+NAMES: dict[str, str] = {NATIONAL: "全国", **_PROVINCES, **_CITIES}
+_SUFFIX = re.compile(r"(省|市|区|县|自治区|壮族自治区|回族自治区|维吾尔自治区)$")
+_BY_SHORT = {_SUFFIX.sub("", n): c for c, n in NAMES.items()} | {n: c for c, n in NAMES.items()}
+
+
+def name_of(code: str) -> str:
+    return NAMES.get(code, code)
+
+
+def ancestors(code: str) -> list[str]:
+    """The code and every division containing it, narrowest first: 440106 → [440106, 440100, 440000]."""
+    if code == NATIONAL or not re.fullmatch(r"\d{6}", code):
+        return [code]
+    out = [code]
+    city, province = code[:4] + "00", code[:2] + "0000"
+    for parent in (city, province):
+        if parent not in out:
+            out.append(parent)
+    return out
+
+
+def within(code: str, container: str) -> bool:
+    """True when `code` lies inside `container` (a region is within itself; all within 全国)."""
+    return container == NATIONAL or container in ancestors(code)
+
+
+def parse_region(value: str) -> str:
+    """A region given as a 6-digit code or a name (广州, 广州市, 广东省) → its code."""
+    value = value.strip()
+    if re.fullmatch(r"\d{6}", value):
+        return value
+    code = _BY_SHORT.get(value) or _BY_SHORT.get(_SUFFIX.sub("", value))
+    if code is None:
+        raise InvalidQuery(f"unknown region {value!r}: give a 6-digit division code or a name")
+    return code
+
+
+def find_in_text(text: str) -> str | None:
+    """The most specific region named in free text (广州 护照加注 → 440100), if any."""
+    best: tuple[int, str] | None = None
+    for short, code in _BY_SHORT.items():
+        if len(short) >= 2 and short in text:
+            rank = (0 if code.endswith("0000") else 1 if code.endswith("00") else 2, code)
+            if best is None or rank[0] > best[0]:
+                best = rank
+    return best[1] if best else None

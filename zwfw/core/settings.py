@@ -1,0 +1,112 @@
+"""The one settings object (env prefix `ZWFW_`, nested groups with `__`, e.g. `ZWFW_SEARCH__RRF_K`)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class EncoderKind(StrEnum):
+    """Which sentence encoder embeds queries and passages."""
+
+    E5 = "e5"
+    SENTENCE_TRANSFORMERS = "sentence_transformers"
+
+
+class LexicalBackend(StrEnum):
+    """Which lexical engine serves keyword retrieval."""
+
+    EMBEDDED = "embedded"
+    ELASTICSEARCH = "elasticsearch"
+
+
+class EncoderSettings(BaseModel):
+    kind: EncoderKind = EncoderKind.E5
+    # Local path of a sentence-transformers model (required when kind is sentence_transformers).
+    model_path: Path | None = None
+    query_prefix: str = "query: "
+    passage_prefix: str = "passage: "
+    batch_size: int = Field(32, ge=1, le=1024)
+    # Query vectors of frequent queries are cached: encoding dominates hybrid latency (~20 ms).
+    query_cache_size: int = Field(4096, ge=0)
+    threads: int | None = Field(None, ge=1)
+
+    @model_validator(mode="after")
+    def _path_needed(self) -> EncoderSettings:
+        if self.kind is EncoderKind.SENTENCE_TRANSFORMERS and self.model_path is None:
+            raise ValueError("ZWFW_ENCODER__MODEL_PATH is required for sentence_transformers")
+        return self
+
+
+class LexicalSettings(BaseModel):
+    backend: LexicalBackend = LexicalBackend.EMBEDDED
+    es_url: str | None = None
+    es_index_prefix: str = "zwfw"
+    # tantivy writer heap; 50 MB is tantivy's recommended minimum for a single-threaded writer.
+    writer_heap_bytes: int = Field(64_000_000, ge=15_000_000)
+
+
+class VectorSettings(BaseModel):
+    # Below this size a flat index is exact and fast enough (≈1 ms at 10k) and supports removal;
+    # above it HNSW keeps queries at 1–3 ms, with tombstones for deleted documents.
+    hnsw_threshold: int = Field(50_000, ge=0)
+    hnsw_m: int = Field(32, ge=4, le=128)
+    hnsw_ef_search: int = Field(96, ge=8)
+
+
+class SearchSettings(BaseModel):
+    rrf_k: int = Field(60, ge=1)
+    lexical_weight: float = Field(1.0, ge=0)
+    vector_weight: float = Field(1.0, ge=0)
+    candidates: int = Field(100, ge=10, le=1000)
+    max_query_chars: int = Field(200, ge=1)
+    max_page_size: int = Field(50, ge=1)
+
+
+class QaSettings(BaseModel):
+    # Calibrated on ../shared/eval/faq_dev.jsonl by `zwfw calibrate-qa` (see docs/qa.md).
+    answer_min_cosine: float = Field(0.86, ge=0, le=1)
+    answer_agree_min_cosine: float = Field(0.82, ge=0, le=1)
+    clarify_min_cosine: float = Field(0.80, ge=0, le=1)
+    hotline: str = "12345"
+    max_question_chars: int = Field(500, ge=1)
+
+
+class IndexerSettings(BaseModel):
+    # A load fails as a whole when more than this share of its records is malformed.
+    max_bad_share: float = Field(0.05, ge=0, le=1)
+
+
+class ApiSettings(BaseModel):
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=1, le=65535)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="ZWFW_", env_nested_delimiter="__", extra="forbid", validate_default=True
+    )
+
+    index_dir: Path = Path("var/index")
+    encoder: EncoderSettings = EncoderSettings()
+    lexical: LexicalSettings = LexicalSettings()
+    vector: VectorSettings = VectorSettings()
+    search: SearchSettings = SearchSettings()
+    qa: QaSettings = QaSettings()
+    indexer: IndexerSettings = IndexerSettings()
+    api: ApiSettings = ApiSettings()
+
+    @field_validator("index_dir")
+    @classmethod
+    def _expand(cls, value: Path) -> Path:
+        return value.expanduser()
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """Settings read once from the environment; tests call `get_settings.cache_clear()`."""
+    return Settings()

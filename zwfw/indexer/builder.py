@@ -1,0 +1,109 @@
+"""Full builds: records → docstore, lexical and vector indexes in a new build directory,
+then an atomic switch of `CURRENT`. Old builds beyond the last few are pruned."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import shutil
+import uuid
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+from tqdm import tqdm
+
+from zwfw.core.records import Record
+from zwfw.core.settings import Settings
+from zwfw.models import Segmenter
+from zwfw.models.encoders import Encoder
+from zwfw.search.docstore import DocStore, vid_range
+from zwfw.search.fields import build_doc
+from zwfw.search.lexical import create_lexical
+from zwfw.search.store import SCHEMA_VERSION, builds_dir, current_build, switch_current, write_manifest
+from zwfw.search.vector import FaissStore
+
+log = logging.getLogger(__name__)
+KEEP_BUILDS = 3
+_BATCH = 256
+
+
+def build_index(
+    records: Sequence[Record],
+    settings: Settings,
+    encoder: Encoder,
+    segmenter: Segmenter,
+    progress: bool = False,
+) -> Path:
+    """Write a complete build and switch to it; returns the new build directory.
+
+    Nothing the serving build uses is touched until the final `switch_current`, so an
+    exception anywhere before it leaves the previous index serving.
+    """
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
+    build = builds_dir(settings.index_dir) / f"{stamp}-{uuid.uuid4().hex[:6]}"
+    build.mkdir(parents=True)
+    try:
+        _write(build, records, settings, encoder, segmenter, progress)
+    except BaseException:
+        shutil.rmtree(build, ignore_errors=True)
+        raise
+    switch_current(settings.index_dir, build)
+    _prune(settings.index_dir, keep=build)
+    return build
+
+
+def _write(
+    build: Path, records: Sequence[Record], settings: Settings, encoder: Encoder,
+    segmenter: Segmenter, progress: bool,
+) -> None:
+    docs = DocStore(build / "docs.sqlite")
+    lexical = create_lexical(settings.lexical, build)
+    vectors = FaissStore.create(
+        encoder.dim, len(records), settings.vector.hnsw_threshold,
+        settings.vector.hnsw_m, settings.vector.hnsw_ef_search,
+    )
+    next_vid = {kind: vid_range(kind)[0] for kind in ("item", "app", "faq", "policy")}
+    bar = tqdm(total=len(records), unit="doc", disable=not progress, desc="indexing")
+    try:
+        for start in range(0, len(records), _BATCH):
+            batch = records[start : start + _BATCH]
+            index_docs = [build_doc(r, segmenter) for r in batch]
+            vids = _assign_vids(batch, next_vid)
+            vectors.add(vids, encoder.encode_passages([d.passage for d in index_docs]))
+            lexical.upsert(index_docs)
+            docs.put(zip(batch, vids, strict=True))
+            bar.update(len(batch))
+        lexical.commit()
+        vectors.save(build / "vectors.faiss")
+    finally:
+        bar.close()
+        lexical.close()
+        docs.close()
+    write_manifest(build, {
+        "schema_version": SCHEMA_VERSION,
+        "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "encoder": encoder.model_id,
+        "dim": encoder.dim,
+        "lexical_backend": settings.lexical.backend.value,
+        "vector_index": "hnsw" if len(records) >= settings.vector.hnsw_threshold else "flat",
+        "counts": dict(Counter(r.kind for r in records)),
+    })
+
+
+def _assign_vids(batch: Sequence[Record], next_vid: dict[str, int]) -> list[int]:
+    """Consecutive vector ids inside each kind's range (a kind filter is then an id range)."""
+    vids = []
+    for record in batch:
+        vids.append(next_vid[record.kind])
+        next_vid[record.kind] += 1
+    return vids
+
+
+def _prune(index_dir: Path, keep: Path) -> None:
+    builds = sorted(p for p in builds_dir(index_dir).iterdir() if p.is_dir())
+    current = current_build(index_dir)
+    for old in builds[:-KEEP_BUILDS]:
+        if old not in (keep, current):
+            log.info("removing old build %s", old)
+            shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,37 @@
+"""The answer / clarify / hand-off decision over FAQ candidates.
+
+A wrong confident answer costs more than a clarification, so answering needs either strong
+agreement (lexical and vector retrievers put the same entry first) or a very high cosine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from zwfw.core.settings import QaSettings
+
+
+class Action(StrEnum):
+    ANSWER = "answer"
+    CLARIFY = "clarify"
+    HANDOFF = "handoff"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the decision looks at for the top candidate."""
+
+    cosine: float  # vector similarity of the fused top candidate
+    agree: bool  # both retrievers rank it first
+    best_cosine: float  # highest cosine of any candidate
+
+
+def decide(ev: Evidence, settings: QaSettings) -> Action:
+    if ev.agree and ev.cosine >= settings.answer_agree_min_cosine:
+        return Action.ANSWER
+    if ev.cosine >= settings.answer_min_cosine:
+        return Action.ANSWER
+    if ev.best_cosine >= settings.clarify_min_cosine:
+        return Action.CLARIFY
+    return Action.HANDOFF

@@ -1,0 +1,80 @@
+"""FAQ answers with sources: match the question, then answer, clarify or hand off."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from zwfw.core.errors import InvalidQuery
+from zwfw.core.records import DocKind, Faq
+from zwfw.core.settings import QaSettings
+from zwfw.qa.decide import Action, Evidence, decide
+from zwfw.search import Candidate, SearchFilters, SearchService
+
+SUGGESTIONS = 3
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    type: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    id: str
+    question: str
+    score: float
+
+
+@dataclass
+class QaResult:
+    action: Action
+    answer: str | None
+    sources: list[Source] = field(default_factory=list)
+    suggestions: list[Suggestion] = field(default_factory=list)
+
+
+class QaService:
+    def __init__(self, search: SearchService, settings: QaSettings) -> None:
+        self.search, self.settings = search, settings
+
+    def candidates(self, question: str, today: dt.date | None = None) -> list[Candidate]:
+        """Live FAQ candidates, best first (expired entries are dropped, never answered)."""
+        if len(question) > self.settings.max_question_chars:
+            raise InvalidQuery(f"the question is longer than {self.settings.max_question_chars} characters")
+        q = self.search.analyze(question)
+        today = today or dt.date.today()
+        found = self.search.retrieve(q, SearchFilters(kinds=(DocKind.FAQ,)), limit=30)
+        return [c for c in found if isinstance(c.record, Faq) and c.record.is_live(today)]
+
+    def ask(self, question: str, today: dt.date | None = None) -> QaResult:
+        found = self.candidates(question, today)
+        suggestions = [
+            Suggestion(c.record.id, c.record.title, round(c.vector_score, 4)) for c in found[:SUGGESTIONS]
+        ]
+        if not found:
+            return self._handoff(suggestions)
+        action = decide(evidence(found), self.settings)
+        if action is Action.HANDOFF:
+            return self._handoff(suggestions)
+        if action is Action.CLARIFY:
+            return QaResult(Action.CLARIFY, None, [], suggestions)
+        top = found[0].record
+        assert isinstance(top, Faq)
+        return QaResult(Action.ANSWER, top.answer, [Source(top.id, "faq", top.question)], suggestions)
+
+    def _handoff(self, suggestions: list[Suggestion]) -> QaResult:
+        text = (f"这个问题我暂时无法准确回答，已为您转人工服务；"
+                f"您也可以拨打政务服务便民热线{self.settings.hotline}咨询。")
+        return QaResult(Action.HANDOFF, text, [], suggestions)
+
+
+def evidence(found: list[Candidate]) -> Evidence:
+    top = found[0]
+    return Evidence(
+        cosine=top.vector_score,
+        agree=top.lexical_rank == 1 and top.vector_rank == 1,
+        best_cosine=max(c.vector_score for c in found),
+    )

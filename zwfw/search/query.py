@@ -1,0 +1,53 @@
+"""Query analysis: from raw user text to the terms each index field is searched with."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from zwfw.models import Segmenter, char_grams, normalize
+from zwfw.search.lexical import Clause, LexicalQuery
+
+_LATIN = re.compile(r"[a-z0-9]+")
+
+# Field weights, relative: a title match counts most; body text (department, themes,
+# descriptions) only breaks ties; pinyin/initials fields catch romanised input.
+TITLE_GRAMS, TITLE_WORDS, BODY_GRAMS, PINYIN, INITIALS = 1.0, 1.5, 0.25, 1.0, 0.6
+
+
+@dataclass(frozen=True)
+class AnalyzedQuery:
+    raw: str
+    text: str  # normalised
+    words: tuple[str, ...]  # meaningful words, stopwords removed
+    grams: tuple[str, ...]
+    latin: tuple[str, ...]
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        """Terms worth highlighting: words, and hanzi bigrams for partial matches."""
+        return self.words + tuple(g for g in self.grams if len(g) >= 2)
+
+    @property
+    def dense_text(self) -> str:
+        """What the sentence encoder sees: the normalised query, filler kept (e5 copes)."""
+        return self.text
+
+
+def analyze_query(raw: str, segmenter: Segmenter) -> AnalyzedQuery:
+    text = normalize(raw)
+    words = tuple(segmenter.words(text))
+    grams = tuple(char_grams(" ".join(words))) if words else tuple(char_grams(text))
+    return AnalyzedQuery(raw=raw, text=text, words=words, grams=grams,
+                         latin=tuple(_LATIN.findall(text)))
+
+
+def lexical_query(q: AnalyzedQuery, filters: dict[str, list[str]], limit: int) -> LexicalQuery:
+    clauses = (
+        Clause("title_grams", q.grams, TITLE_GRAMS),
+        Clause("title_words", q.words, TITLE_WORDS),
+        Clause("body_grams", q.grams, BODY_GRAMS),
+        Clause("title_pinyin", q.latin, PINYIN),
+        Clause("title_initials", q.latin, INITIALS),
+    )
+    return LexicalQuery(clauses=tuple(c for c in clauses if c.terms), filters=filters, limit=limit)

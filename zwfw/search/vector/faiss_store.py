@@ -1,0 +1,118 @@
+"""FAISS vector store: exact flat search for small collections, HNSW with tombstones above.
+
+IndexHNSW cannot remove vectors, so removals there are tombstones filtered at search time
+and dropped at the next rebuild; a flat index removes for real.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+import faiss
+import numpy as np
+import numpy.typing as npt
+
+from zwfw.core.errors import BackendUnavailable
+
+F32 = npt.NDArray[np.float32]
+I64 = npt.NDArray[np.int64]
+
+
+class FaissStore:
+    def __init__(self, index: faiss.Index, tombstones: set[int] | None = None) -> None:
+        self._index = index
+        self._dead: set[int] = tombstones or set()
+        self._lock = threading.Lock()
+        inner = faiss.downcast_index(index.index)
+        self._hnsw = isinstance(inner, faiss.IndexHNSW)
+        self._ef = int(inner.hnsw.efSearch) if self._hnsw else 0
+
+    @classmethod
+    def create(cls, dim: int, expected: int, hnsw_threshold: int, m: int = 32, ef: int = 96) -> FaissStore:
+        """A flat index below `hnsw_threshold` expected vectors, HNSW at or above it."""
+        if expected >= hnsw_threshold:
+            inner = faiss.IndexHNSWFlat(dim, m, faiss.METRIC_INNER_PRODUCT)
+            inner.hnsw.efConstruction = 80
+            inner.hnsw.efSearch = ef
+        else:
+            inner = faiss.IndexFlatIP(dim)
+        return cls(faiss.IndexIDMap2(inner))
+
+    @classmethod
+    def load(cls, path: Path) -> FaissStore:
+        try:
+            index = faiss.read_index(str(path))
+        except RuntimeError as exc:
+            raise BackendUnavailable(f"cannot read FAISS index {path}: {exc}") from exc
+        dead_path = path.with_suffix(".tombstones.npy")
+        dead = set(np.load(dead_path).tolist()) if dead_path.exists() else set()
+        return cls(index, dead)
+
+    @property
+    def size(self) -> int:
+        return int(self._index.ntotal) - len(self._dead)
+
+    @property
+    def dim(self) -> int:
+        return int(self._index.d)
+
+    def add(self, ids: Sequence[int], vectors: F32) -> None:
+        if len(ids) == 0:
+            return
+        with self._lock:
+            self._index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32),
+                                     np.asarray(ids, dtype=np.int64))
+            self._dead.difference_update(ids)
+
+    def remove(self, ids: Sequence[int]) -> None:
+        with self._lock:
+            if self._hnsw:
+                self._dead.update(int(i) for i in ids)
+            else:
+                self._index.remove_ids(np.asarray(ids, dtype=np.int64))
+
+    def search(
+        self, queries: F32, k: int, ranges: Sequence[tuple[int, int]] = ()
+    ) -> tuple[F32, I64]:
+        """Top-k (scores, ids) per query row, ids of -1 padding short results.
+
+        `ranges` restricts ids to half-open [lo, hi) intervals inside FAISS itself (the
+        docstore gives each kind its own id range), so a FAQ-only search at 100k items still
+        returns k FAQ entries; tombstones are excluded the same way.
+        """
+        keep: list[object] = []  # selectors must outlive the search call
+        sel = None
+        for lo, hi in ranges:
+            rng = faiss.IDSelectorRange(lo, hi)
+            keep.append(rng)
+            sel = rng if sel is None else faiss.IDSelectorOr(sel, rng)
+            keep.append(sel)
+        with self._lock:
+            if self._dead:
+                batch = faiss.IDSelectorBatch(np.asarray(sorted(self._dead), dtype=np.int64))
+                alive = faiss.IDSelectorNot(batch)
+                keep += [batch, alive]
+                sel = alive if sel is None else faiss.IDSelectorAnd(sel, alive)
+                keep.append(sel)
+            params = None
+            if sel is not None:
+                params = (faiss.SearchParametersHNSW(sel=sel, efSearch=self._ef) if self._hnsw
+                          else faiss.SearchParameters(sel=sel))
+            scores, ids = self._index.search(
+                np.ascontiguousarray(queries, dtype=np.float32), k, params=params
+            )
+        return scores.astype(np.float32), ids.astype(np.int64)
+
+    def save(self, path: Path) -> None:
+        """Write to a temporary file and rename, so a reader never sees half a file."""
+        tmp = path.with_suffix(".tmp")
+        with self._lock:
+            faiss.write_index(self._index, str(tmp))
+            dead = np.asarray(sorted(self._dead), dtype=np.int64)
+        os.replace(tmp, path)
+        dead_tmp = path.with_suffix(".tombstones.tmp.npy")
+        np.save(dead_tmp, dead)
+        os.replace(dead_tmp, path.with_suffix(".tombstones.npy"))
