@@ -180,7 +180,7 @@ def parse_record(data: dict[str, Any]) -> Record:
 
 def record_to_dict(record: Record) -> dict[str, Any]:
     """The canonical JSON-ready dict of a record (dates as ISO strings)."""
-    return _ADAPTER.dump_python(record, mode="json")  # type: ignore[no-any-return]
+    return _ADAPTER.dump_python(record, mode="json")
 
 
 def doc_key(kind: str, doc_id: str) -> str:

@@ -39,7 +39,10 @@ def name_of(code: str) -> str:
 
 
 def ancestors(code: str) -> list[str]:
-    """The code and every division containing it, narrowest first: 440106 → [440106, 440100, 440000]."""
+    """The code and every division containing it, narrowest first.
+
+    440106 → [440106, 440100, 440000].
+    """
     if code == NATIONAL or not re.fullmatch(r"\d{6}", code):
         return [code]
     out = [code]

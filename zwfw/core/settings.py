@@ -1,4 +1,4 @@
-"""The one settings object (env prefix `ZWFW_`, nested groups with `__`, e.g. `ZWFW_SEARCH__RRF_K`)."""
+"""The one settings object: env prefix `ZWFW_`, nested groups with `__` (`ZWFW_SEARCH__RRF_K`)."""
 
 from __future__ import annotations
 

@@ -15,7 +15,9 @@ from zwfw.search import SearchFilters, SearchService
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [
+        json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
 
 
 def _mean(values: Iterable[float]) -> float:
@@ -30,12 +32,20 @@ def eval_items(search: SearchService, queries: list[dict[str, Any]]) -> dict[str
     for q in queries:
         page = search.search(q["query"], only_items, size=10)
         ranked = [h.id for h in page.hits]
-        scores = (ndcg(ranked, q["relevant"]), recall(ranked, q["relevant"]), mrr(ranked, q["relevant"]))
+        scores = (
+            ndcg(ranked, q["relevant"]),
+            recall(ranked, q["relevant"]),
+            mrr(ranked, q["relevant"]),
+        )
         rows["overall"].append(scores)
         rows[q.get("kind", "all")].append(scores)
     return {
-        kind: {"n": len(v), "ndcg@10": _mean(s[0] for s in v), "recall@10": _mean(s[1] for s in v),
-               "mrr": _mean(s[2] for s in v)}
+        kind: {
+            "n": len(v),
+            "ndcg@10": _mean(s[0] for s in v),
+            "recall@10": _mean(s[1] for s in v),
+            "mrr": _mean(s[2] for s in v),
+        }
         for kind, v in rows.items()
     }
 
@@ -60,16 +70,21 @@ def eval_faq(qa: QaService, queries: list[dict[str, Any]]) -> dict[str, Any]:
         correct.append(float(right))
         wrong.append(float(answered and not right))
     return {
-        "top1": _mean(top1), "recall@5": _mean(rec5),
-        "answered_correct": _mean(correct), "answered_wrong": _mean(wrong),
+        "top1": _mean(top1),
+        "recall@5": _mean(rec5),
+        "answered_correct": _mean(correct),
+        "answered_wrong": _mean(wrong),
         "out_of_scope_answered": _mean(oos_answered),
         "top1_per_kind": {k: _mean(v) for k, v in per_kind.items()},
-        "n_in_scope": len(top1), "n_out_of_scope": len(oos_answered),
+        "n_in_scope": len(top1),
+        "n_out_of_scope": len(oos_answered),
     }
 
 
 def format_table(results: dict[str, dict[str, float]]) -> str:
     lines = [f"{'kind':<12}{'n':>5}{'nDCG@10':>10}{'R@10':>8}{'MRR':>8}"]
     for kind, m in sorted(results.items(), key=lambda kv: (kv[0] != "overall", kv[0])):
-        lines.append(f"{kind:<12}{int(m['n']):>5}{m['ndcg@10']:>10.3f}{m['recall@10']:>8.3f}{m['mrr']:>8.3f}")
+        lines.append(
+            f"{kind:<12}{int(m['n']):>5}{m['ndcg@10']:>10.3f}{m['recall@10']:>8.3f}{m['mrr']:>8.3f}"
+        )
     return "\n".join(lines)

@@ -20,7 +20,13 @@ from zwfw.models.encoders import Encoder
 from zwfw.search.docstore import DocStore, vid_range
 from zwfw.search.fields import build_doc
 from zwfw.search.lexical import create_lexical
-from zwfw.search.store import SCHEMA_VERSION, builds_dir, current_build, switch_current, write_manifest
+from zwfw.search.store import (
+    SCHEMA_VERSION,
+    builds_dir,
+    current_build,
+    switch_current,
+    write_manifest,
+)
 from zwfw.search.vector import FaissStore
 
 log = logging.getLogger(__name__)
@@ -54,14 +60,21 @@ def build_index(
 
 
 def _write(
-    build: Path, records: Sequence[Record], settings: Settings, encoder: Encoder,
-    segmenter: Segmenter, progress: bool,
+    build: Path,
+    records: Sequence[Record],
+    settings: Settings,
+    encoder: Encoder,
+    segmenter: Segmenter,
+    progress: bool,
 ) -> None:
     docs = DocStore(build / "docs.sqlite")
     lexical = create_lexical(settings.lexical, build)
     vectors = FaissStore.create(
-        encoder.dim, len(records), settings.vector.hnsw_threshold,
-        settings.vector.hnsw_m, settings.vector.hnsw_ef_search,
+        encoder.dim,
+        len(records),
+        settings.vector.hnsw_threshold,
+        settings.vector.hnsw_m,
+        settings.vector.hnsw_ef_search,
     )
     next_vid = {kind: vid_range(kind)[0] for kind in ("item", "app", "faq", "policy")}
     bar = tqdm(total=len(records), unit="doc", disable=not progress, desc="indexing")
@@ -80,15 +93,18 @@ def _write(
         bar.close()
         lexical.close()
         docs.close()
-    write_manifest(build, {
-        "schema_version": SCHEMA_VERSION,
-        "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "encoder": encoder.model_id,
-        "dim": encoder.dim,
-        "lexical_backend": settings.lexical.backend.value,
-        "vector_index": "hnsw" if len(records) >= settings.vector.hnsw_threshold else "flat",
-        "counts": dict(Counter(r.kind for r in records)),
-    })
+    write_manifest(
+        build,
+        {
+            "schema_version": SCHEMA_VERSION,
+            "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "encoder": encoder.model_id,
+            "dim": encoder.dim,
+            "lexical_backend": settings.lexical.backend.value,
+            "vector_index": "hnsw" if len(records) >= settings.vector.hnsw_threshold else "flat",
+            "counts": dict(Counter(r.kind for r in records)),
+        },
+    )
 
 
 def _assign_vids(batch: Sequence[Record], next_vid: dict[str, int]) -> list[int]:

@@ -14,7 +14,9 @@ from zwfw.search.fields import build_doc
 from zwfw.search.store import OpenIndex, write_manifest
 
 
-def upsert(index: OpenIndex, records: Sequence[Record], encoder: Encoder, segmenter: Segmenter) -> None:
+def upsert(
+    index: OpenIndex, records: Sequence[Record], encoder: Encoder, segmenter: Segmenter
+) -> None:
     """Add or replace records; visible to search when this returns.
 
     A replaced record gets a fresh vector id and its old vector is removed (or tombstoned

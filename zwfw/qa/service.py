@@ -43,7 +43,9 @@ class QaService:
     def candidates(self, question: str, today: dt.date | None = None) -> list[Candidate]:
         """Live FAQ candidates, best first (expired entries are dropped, never answered)."""
         if len(question) > self.settings.max_question_chars:
-            raise InvalidQuery(f"the question is longer than {self.settings.max_question_chars} characters")
+            raise InvalidQuery(
+                f"the question is longer than {self.settings.max_question_chars} characters"
+            )
         q = self.search.analyze(question)
         today = today or dt.date.today()
         found = self.search.retrieve(q, SearchFilters(kinds=(DocKind.FAQ,)), limit=30)
@@ -52,7 +54,8 @@ class QaService:
     def ask(self, question: str, today: dt.date | None = None) -> QaResult:
         found = self.candidates(question, today)
         suggestions = [
-            Suggestion(c.record.id, c.record.title, round(c.vector_score, 4)) for c in found[:SUGGESTIONS]
+            Suggestion(c.record.id, c.record.title, round(c.vector_score, 4))
+            for c in found[:SUGGESTIONS]
         ]
         if not found:
             return self._handoff(suggestions)
@@ -63,11 +66,15 @@ class QaService:
             return QaResult(Action.CLARIFY, None, [], suggestions)
         top = found[0].record
         assert isinstance(top, Faq)
-        return QaResult(Action.ANSWER, top.answer, [Source(top.id, "faq", top.question)], suggestions)
+        return QaResult(
+            Action.ANSWER, top.answer, [Source(top.id, "faq", top.question)], suggestions
+        )
 
     def _handoff(self, suggestions: list[Suggestion]) -> QaResult:
-        text = (f"这个问题我暂时无法准确回答，已为您转人工服务；"
-                f"您也可以拨打政务服务便民热线{self.settings.hotline}咨询。")
+        text = (
+            f"这个问题我暂时无法准确回答，已为您转人工服务；"
+            f"您也可以拨打政务服务便民热线{self.settings.hotline}咨询。"
+        )
         return QaResult(Action.HANDOFF, text, [], suggestions)
 
 

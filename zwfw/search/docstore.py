@@ -45,7 +45,11 @@ class DocStore:
         self._db.close()
 
     def count(self, kind: str | None = None) -> int:
-        sql, args = ("SELECT COUNT(*) FROM docs WHERE kind=?", (kind,)) if kind else ("SELECT COUNT(*) FROM docs", ())
+        sql, args = (
+            ("SELECT COUNT(*) FROM docs WHERE kind=?", (kind,))
+            if kind
+            else ("SELECT COUNT(*) FROM docs", ())
+        )
         with self._lock:
             return int(self._db.execute(sql, args).fetchone()[0])
 
@@ -68,7 +72,9 @@ class DocStore:
         ]
         with self._lock:
             self._db.execute("BEGIN")
-            self._db.executemany("INSERT OR REPLACE INTO docs(key, kind, vid, data) VALUES (?,?,?,?)", data)
+            self._db.executemany(
+                "INSERT OR REPLACE INTO docs(key, kind, vid, data) VALUES (?,?,?,?)", data
+            )
             self._db.execute("COMMIT")
 
     def delete(self, keys: Sequence[str]) -> None:
@@ -83,7 +89,9 @@ class DocStore:
 
     def iter_kind(self, kind: str) -> Iterator[Record]:
         with self._lock:
-            rows = self._db.execute("SELECT data FROM docs WHERE kind=? ORDER BY key", (kind,)).fetchall()
+            rows = self._db.execute(
+                "SELECT data FROM docs WHERE kind=? ORDER BY key", (kind,)
+            ).fetchall()
         for (data,) in rows:
             yield parse_record(json.loads(data))
 

@@ -85,10 +85,10 @@ def build_doc(record: Record, segmenter: Segmenter) -> IndexDoc:
             "title_words": words,
             "body_grams": char_grams(normalize(body_text(record))),
             "title_pinyin": sorted({joined(w) for w in words if joined(w)}),
-            "title_initials": sorted({initials(w) for w in words if len(w) > 1} | {initials(title)}),
+            "title_initials": sorted(
+                {initials(w) for w in words if len(w) > 1} | {initials(title)}
+            ),
         },
         filters=_filters(record),
         passage=normalize(passage_text(record)),
     )
-
-

@@ -24,8 +24,10 @@ class SearchFilters:
 
     @property
     def narrows_beyond_kind(self) -> bool:
-        return any(v is not None for v in (self.region, self.department, self.audience,
-                                           self.item_type, self.online))
+        return any(
+            v is not None
+            for v in (self.region, self.department, self.audience, self.item_type, self.online)
+        )
 
     def lexical(self) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}

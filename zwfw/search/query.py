@@ -38,8 +38,9 @@ def analyze_query(raw: str, segmenter: Segmenter) -> AnalyzedQuery:
     text = normalize(raw)
     words = tuple(segmenter.words(text))
     grams = tuple(char_grams(" ".join(words))) if words else tuple(char_grams(text))
-    return AnalyzedQuery(raw=raw, text=text, words=words, grams=grams,
-                         latin=tuple(_LATIN.findall(text)))
+    return AnalyzedQuery(
+        raw=raw, text=text, words=words, grams=grams, latin=tuple(_LATIN.findall(text))
+    )
 
 
 def lexical_query(q: AnalyzedQuery, filters: dict[str, list[str]], limit: int) -> LexicalQuery:

@@ -56,26 +56,45 @@ class SearchPage:
 
 
 class SearchService:
-    def __init__(self, index: OpenIndex, encoder: Encoder, segmenter: Segmenter,
-                 settings: SearchSettings) -> None:
-        self.index, self.encoder, self.segmenter, self.settings = index, encoder, segmenter, settings
+    def __init__(
+        self, index: OpenIndex, encoder: Encoder, segmenter: Segmenter, settings: SearchSettings
+    ) -> None:
+        self.index, self.encoder, self.segmenter, self.settings = (
+            index,
+            encoder,
+            segmenter,
+            settings,
+        )
 
     def analyze(self, raw: str) -> AnalyzedQuery:
         if not raw.strip():
             raise InvalidQuery("the query is empty")
         if len(raw) > self.settings.max_query_chars:
-            raise InvalidQuery(f"the query is longer than {self.settings.max_query_chars} characters")
+            raise InvalidQuery(
+                f"the query is longer than {self.settings.max_query_chars} characters"
+            )
         return analyze_query(raw, self.segmenter)
 
-    def retrieve(self, q: AnalyzedQuery, filters: SearchFilters, limit: int | None = None) -> list[Candidate]:
+    def retrieve(
+        self, q: AnalyzedQuery, filters: SearchFilters, limit: int | None = None
+    ) -> list[Candidate]:
         """Fused candidates, best first, all satisfying `filters`."""
         limit = limit or self.settings.candidates
         lex = self.index.lexical.search(lexical_query(q, filters.lexical(), limit))
         vec = self._vector(q, filters, limit)
-        fused = rrf([([h.key for h in lex], self.settings.lexical_weight),
-                     ([k for k, _ in vec], self.settings.vector_weight)], k=self.settings.rrf_k)
+        fused = rrf(
+            [
+                ([h.key for h in lex], self.settings.lexical_weight),
+                ([k for k, _ in vec], self.settings.vector_weight),
+            ],
+            k=self.settings.rrf_k,
+        )
         records = self.index.docs.get(list(fused))
-        out = {key: Candidate(key, records[key], score) for key, score in fused.items() if key in records}
+        out = {
+            key: Candidate(key, records[key], score)
+            for key, score in fused.items()
+            if key in records
+        }
         for rank, hit in enumerate(lex, start=1):
             if hit.key in out:
                 out[hit.key].lexical_rank, out[hit.key].lexical_score = rank, hit.score
@@ -84,7 +103,9 @@ class SearchService:
                 out[key].vector_rank, out[key].vector_score = rank, score
         return sorted(out.values(), key=lambda c: -c.fused)
 
-    def _vector(self, q: AnalyzedQuery, filters: SearchFilters, limit: int) -> list[tuple[str, float]]:
+    def _vector(
+        self, q: AnalyzedQuery, filters: SearchFilters, limit: int
+    ) -> list[tuple[str, float]]:
         vector = self.encoder.encode_queries([q.dense_text])
         ranges = [vid_range(k.value) for k in filters.kinds]
         k = limit * 4 if filters.narrows_beyond_kind else limit
@@ -101,7 +122,9 @@ class SearchService:
     def search(self, raw: str, filters: SearchFilters, page: int = 1, size: int = 10) -> SearchPage:
         started = time.perf_counter()
         if page < 1 or not 1 <= size <= self.settings.max_page_size:
-            raise InvalidQuery(f"page must be ≥ 1 and size between 1 and {self.settings.max_page_size}")
+            raise InvalidQuery(
+                f"page must be ≥ 1 and size between 1 and {self.settings.max_page_size}"
+            )
         q = self.analyze(raw)
         candidates = self.retrieve(q, filters, max(self.settings.candidates, page * size))
         window = candidates[(page - 1) * size : page * size]
@@ -118,13 +141,18 @@ def facets(candidates: list[Candidate]) -> dict[str, dict[str, int]]:
     """Counts per type and department over every candidate, not only the shown page."""
     return {
         "type": dict(Counter(c.record.kind for c in candidates).most_common()),
-        "department": dict(Counter(c.record.department for c in candidates if c.record.department).most_common(20)),
+        "department": dict(
+            Counter(c.record.department for c in candidates if c.record.department).most_common(20)
+        ),
     }
 
 
 def body_of(record: Record) -> str:
     if isinstance(record, Item):
-        parts = [record.conditions, "材料：" + "、".join(record.materials) if record.materials else ""]
+        parts = [
+            record.conditions,
+            "材料：" + "、".join(record.materials) if record.materials else "",
+        ]
         return "；".join(p for p in parts if p) or record.department
     if isinstance(record, App):
         return record.description

@@ -43,7 +43,7 @@ def switch_current(index_dir: Path, build: Path) -> None:
 
 
 def read_manifest(build: Path) -> dict[str, Any]:
-    return json.loads((build / "manifest.json").read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+    return json.loads((build / "manifest.json").read_text(encoding="utf-8"))
 
 
 def write_manifest(build: Path, manifest: dict[str, Any]) -> None:
@@ -75,7 +75,8 @@ def open_build(build: Path, settings: Settings) -> OpenIndex:
     manifest = read_manifest(build)
     if manifest.get("schema_version") != SCHEMA_VERSION:
         raise IndexNotReady(
-            f"index {build} has schema {manifest.get('schema_version')}, expected {SCHEMA_VERSION}: rebuild it"
+            f"index {build} has schema {manifest.get('schema_version')}, "
+            f"expected {SCHEMA_VERSION}: rebuild it"
         )
     return OpenIndex(
         build=build,
@@ -89,5 +90,7 @@ def open_build(build: Path, settings: Settings) -> OpenIndex:
 def open_current(settings: Settings) -> OpenIndex:
     build = current_build(settings.index_dir)
     if build is None:
-        raise IndexNotReady(f"no index in {settings.index_dir}: run `zwfw index SOURCE… --index-dir DIR`")
+        raise IndexNotReady(
+            f"no index in {settings.index_dir}: run `zwfw index SOURCE… --index-dir DIR`"
+        )
     return open_build(build, settings)

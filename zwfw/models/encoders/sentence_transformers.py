@@ -1,4 +1,4 @@
-"""Any sentence-transformers model from a local path (e.g. bge-small-zh), behind the `[st]` extra."""
+"""Any sentence-transformers model from a local path (bge-small-zh, …), behind the `[st]` extra."""
 
 from __future__ import annotations
 

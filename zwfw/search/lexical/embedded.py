@@ -47,7 +47,9 @@ class TantivyIndex:
             try:
                 self._writer = self._index.writer(heap_size=self._heap, num_threads=1)
             except ValueError as exc:  # LockBusy: another process holds the writer
-                raise BackendUnavailable(f"tantivy index is locked by another writer: {exc}") from exc
+                raise BackendUnavailable(
+                    f"tantivy index is locked by another writer: {exc}"
+                ) from exc
         return self._writer
 
     def upsert(self, docs: Sequence[IndexDoc]) -> None:
@@ -98,7 +100,10 @@ class TantivyIndex:
         schema = self._index.schema
         should = []
         for clause in query.clauses:
-            terms = [tantivy.Query.term_query(schema, clause.field, t) for t in dict.fromkeys(clause.terms)]
+            terms = [
+                tantivy.Query.term_query(schema, clause.field, t)
+                for t in dict.fromkeys(clause.terms)
+            ]
             if not terms:
                 continue
             inner = tantivy.Query.boolean_query([(tantivy.Occur.Should, t) for t in terms])
@@ -108,6 +113,9 @@ class TantivyIndex:
         parts = [(tantivy.Occur.Must, tantivy.Query.boolean_query(should))]
         for name, values in query.filters.items():
             if values:
-                any_of = [(tantivy.Occur.Should, tantivy.Query.term_query(schema, name, v)) for v in values]
+                any_of = [
+                    (tantivy.Occur.Should, tantivy.Query.term_query(schema, name, v))
+                    for v in values
+                ]
                 parts.append((tantivy.Occur.Must, tantivy.Query.boolean_query(any_of)))
         return tantivy.Query.boolean_query(parts)

@@ -10,13 +10,17 @@ from zwfw.search.lexical.protocol import LexicalIndex
 
 
 def create_lexical(settings: LexicalSettings, build_dir: Path) -> LexicalIndex:
-    """The lexical index of one build: a tantivy directory inside it, or an ES index named after it."""
+    """The lexical index of one build: a tantivy directory in it, or an ES index named after it."""
     if settings.backend is LexicalBackend.EMBEDDED:
         from zwfw.search.lexical.embedded import TantivyIndex
 
         return TantivyIndex(build_dir / "lexical", heap_bytes=settings.writer_heap_bytes)
     if not settings.es_url:
-        raise ConfigError("ZWFW_LEXICAL__ES_URL is required when the lexical backend is elasticsearch")
+        raise ConfigError(
+            "ZWFW_LEXICAL__ES_URL is required when the lexical backend is elasticsearch"
+        )
     from zwfw.search.lexical.elasticsearch import ElasticsearchIndex
 
-    return ElasticsearchIndex(settings.es_url, f"{settings.es_index_prefix}-{build_dir.name}".lower())
+    return ElasticsearchIndex(
+        settings.es_url, f"{settings.es_index_prefix}-{build_dir.name}".lower()
+    )

@@ -10,19 +10,23 @@ import os
 import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-import faiss
+import faiss as _faiss
 import numpy as np
 import numpy.typing as npt
 
 from zwfw.core.errors import BackendUnavailable
+
+# faiss-cpu ships stubs that miss most of its SWIG API (selectors, HNSW params).
+faiss: Any = _faiss
 
 F32 = npt.NDArray[np.float32]
 I64 = npt.NDArray[np.int64]
 
 
 class FaissStore:
-    def __init__(self, index: faiss.Index, tombstones: set[int] | None = None) -> None:
+    def __init__(self, index: Any, tombstones: set[int] | None = None) -> None:
         self._index = index
         self._dead: set[int] = tombstones or set()
         self._lock = threading.Lock()
@@ -31,7 +35,9 @@ class FaissStore:
         self._ef = int(inner.hnsw.efSearch) if self._hnsw else 0
 
     @classmethod
-    def create(cls, dim: int, expected: int, hnsw_threshold: int, m: int = 32, ef: int = 96) -> FaissStore:
+    def create(
+        cls, dim: int, expected: int, hnsw_threshold: int, m: int = 32, ef: int = 96
+    ) -> FaissStore:
         """A flat index below `hnsw_threshold` expected vectors, HNSW at or above it."""
         if expected >= hnsw_threshold:
             inner = faiss.IndexHNSWFlat(dim, m, faiss.METRIC_INNER_PRODUCT)
@@ -63,8 +69,9 @@ class FaissStore:
         if len(ids) == 0:
             return
         with self._lock:
-            self._index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32),
-                                     np.asarray(ids, dtype=np.int64))
+            self._index.add_with_ids(
+                np.ascontiguousarray(vectors, dtype=np.float32), np.asarray(ids, dtype=np.int64)
+            )
             self._dead.difference_update(ids)
 
     def remove(self, ids: Sequence[int]) -> None:
@@ -99,8 +106,11 @@ class FaissStore:
                 keep.append(sel)
             params = None
             if sel is not None:
-                params = (faiss.SearchParametersHNSW(sel=sel, efSearch=self._ef) if self._hnsw
-                          else faiss.SearchParameters(sel=sel))
+                params = (
+                    faiss.SearchParametersHNSW(sel=sel, efSearch=self._ef)
+                    if self._hnsw
+                    else faiss.SearchParameters(sel=sel)
+                )
             scores, ids = self._index.search(
                 np.ascontiguousarray(queries, dtype=np.float32), k, params=params
             )

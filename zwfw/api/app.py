@@ -1,0 +1,93 @@
+"""The FastAPI application: lifespan wiring, request ids, error shape, routers."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request, Response
+
+from zwfw import __version__
+from zwfw.api import errors
+from zwfw.api.routes import health, qa, search
+from zwfw.core.errors import ZwfwError
+from zwfw.core.settings import Settings, get_settings
+from zwfw.runtime import Runtime, load_runtime
+
+log = logging.getLogger(__name__)
+REFRESH_SECONDS = 1.0
+
+
+def _load(app: FastAPI, settings: Settings) -> None:
+    try:
+        app.state.runtime = load_runtime(settings)
+        log.info("index loaded: %s", app.state.runtime.index.build)
+    except ZwfwError as exc:
+        app.state.load_error = exc.message
+        log.error("index not loaded: %s", exc.message)
+
+
+def _refresh_loop(app: FastAPI, settings: Settings, stop: threading.Event) -> None:
+    """Load the index, then pick up builds and updates written by other processes."""
+    _load(app, settings)
+    while not stop.wait(REFRESH_SECONDS):
+        runtime: Runtime | None = getattr(app.state, "runtime", None)
+        try:
+            if runtime is None:
+                _load(app, settings)
+            else:
+                runtime.refresh_if_changed()
+        except ZwfwError as exc:
+            log.error("index refresh failed, still serving the previous one: %s", exc.message)
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Loads the index in a background thread so /healthz answers at once and /readyz says
+    503 until the index is usable."""
+    settings: Settings = app.state.settings
+    stop = threading.Event()
+    thread = None
+    if getattr(app.state, "runtime", None) is None:
+        thread = threading.Thread(target=_refresh_loop, args=(app, settings, stop), daemon=True)
+        thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        if thread is not None:
+            thread.join(timeout=5)
+        runtime: Runtime | None = getattr(app.state, "runtime", None)
+        if runtime is not None:
+            runtime.close()
+
+
+def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
+    """The app; pass `runtime` to serve an already-loaded index (tests, embedding)."""
+    app = FastAPI(
+        title="zwfw",
+        version=__version__,
+        lifespan=lifespan,
+        description="Unified search and customer service for government services.",
+    )
+    app.state.settings = settings or get_settings()
+    app.state.runtime = runtime
+    app.state.load_error = None
+
+    @app.middleware("http")
+    async def request_id(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        rid = request.headers.get("x-request-id") or uuid.uuid4().hex
+        request.state.request_id = rid
+        response = await call_next(request)
+        response.headers["X-Request-ID"] = rid
+        return response
+
+    errors.install(app)
+    for router in (health.router, search.router, qa.router):
+        app.include_router(router)
+    return app

@@ -1,0 +1,59 @@
+"""Request and response schemas of the public HTTP contract (see docs/api.md)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class SearchHitPublic(BaseModel):
+    id: str = Field(description="item code for items, FAQ id for FAQ entries")
+    type: Literal["item", "app", "faq", "policy"]
+    title: str
+    score: float
+    snippet: str
+    highlight: dict[str, str] = Field(description="title and snippet with matches in <em>")
+    department: str
+    region: str | None
+    url: str | None
+
+
+class SearchResponse(BaseModel):
+    query: str
+    total: int
+    took_ms: float
+    hits: list[SearchHitPublic]
+    facets: dict[str, dict[str, int]]
+
+
+class QaRequest(BaseModel):
+    question: str = Field(min_length=1)
+
+
+class SourcePublic(BaseModel):
+    id: str
+    type: str
+    title: str
+
+
+class SuggestionPublic(BaseModel):
+    id: str
+    question: str
+    score: float
+
+
+class QaResponse(BaseModel):
+    action: Literal["answer", "clarify", "handoff"]
+    answer: str | None
+    sources: list[SourcePublic]
+    suggestions: list[SuggestionPublic]
+
+
+class ErrorBody(BaseModel):
+    type: str
+    title: str
+    status: int
+    code: str
+    detail: str
+    request_id: str | None

@@ -1,0 +1,101 @@
+"""Wires the heavy objects (segmenter, encoder, open index, services) for the API and the CLI.
+
+Kept free of FastAPI so the CLI and benchmarks build exactly what the server serves.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from zwfw.core.errors import ConfigError
+from zwfw.core.records import Record
+from zwfw.core.settings import Settings
+from zwfw.indexer import delete, upsert
+from zwfw.models import Segmenter
+from zwfw.models.encoders import CachedEncoder, create_encoder
+from zwfw.qa import QaService
+from zwfw.search import OpenIndex, SearchService, open_current
+from zwfw.search.store import current_build
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    segmenter: Segmenter
+    encoder: CachedEncoder
+    index: OpenIndex
+    search: SearchService
+    qa: QaService
+    _write_lock: threading.Lock = field(default_factory=threading.Lock)
+    _stamp: tuple[str, float] = ("", 0.0)
+
+    def upsert(self, records: Sequence[Record]) -> None:
+        with self._write_lock:
+            upsert(self.index, records, self.encoder, self.segmenter)
+            self._stamp = _stamp(self.settings.index_dir)
+
+    def delete(self, keys: Sequence[str]) -> None:
+        with self._write_lock:
+            delete(self.index, keys)
+            self._stamp = _stamp(self.settings.index_dir)
+
+    def refresh_if_changed(self) -> bool:
+        """Reopen the index when another process switched builds or updated this one.
+
+        Called about once a second by the server, so `zwfw index` and `zwfw upsert` run
+        beside a live server take effect without a restart.
+        """
+        stamp = _stamp(self.settings.index_dir)
+        if stamp == self._stamp or not stamp[0]:
+            return False
+        with self._write_lock:
+            old = self.index
+            self.index = open_current(self.settings)
+            _check_encoder(self.index, self.encoder)
+            self.search.index = self.index
+            self._stamp = stamp
+        log.info("index reloaded: %s", self.index.build.name)
+        old.close()
+        return True
+
+    def close(self) -> None:
+        self.index.close()
+
+
+def _stamp(index_dir: Path) -> tuple[str, float]:
+    build = current_build(index_dir)
+    if build is None:
+        return ("", 0.0)
+    return (build.name, (build / "manifest.json").stat().st_mtime)
+
+
+def _check_encoder(index: OpenIndex, encoder: CachedEncoder) -> None:
+    built_with = index.manifest.get("encoder")
+    if built_with != encoder.model_id:
+        raise ConfigError(
+            f"the index was built with encoder {built_with!r} but {encoder.model_id!r} is "
+            "configured: rebuild the index or change ZWFW_ENCODER__KIND"
+        )
+
+
+def build_tools(settings: Settings) -> tuple[Segmenter, CachedEncoder]:
+    """The language tools an index build and a runtime both need."""
+    return Segmenter(), create_encoder(settings.encoder)
+
+
+def load_runtime(
+    settings: Settings, tools: tuple[Segmenter, CachedEncoder] | None = None
+) -> Runtime:
+    segmenter, encoder = tools or build_tools(settings)
+    index = open_current(settings)
+    _check_encoder(index, encoder)
+    search = SearchService(index, encoder, segmenter, settings.search)
+    runtime = Runtime(settings, segmenter, encoder, index, search, QaService(search, settings.qa))
+    runtime._stamp = _stamp(settings.index_dir)
+    return runtime
