@@ -68,6 +68,10 @@ class SearchSettings(BaseModel):
 
 
 class QaSettings(BaseModel):
+    # RRF weights for FAQ matching: e5 alone beats BM25 on paraphrased questions, so the
+    # lexical list only breaks ties (dev top-1: 0.93 at 0.4/1.0 against 0.88 at 1/1).
+    lexical_weight: float = Field(0.4, ge=0)
+    vector_weight: float = Field(1.0, ge=0)
     # Calibrated on ../shared/eval/faq_dev.jsonl by `zwfw calibrate-qa` (see docs/qa.md).
     answer_min_cosine: float = Field(0.86, ge=0, le=1)
     answer_agree_min_cosine: float = Field(0.82, ge=0, le=1)

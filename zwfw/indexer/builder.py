@@ -46,7 +46,7 @@ def build_index(
     Nothing the serving build uses is touched until the final `switch_current`, so an
     exception anywhere before it leaves the previous index serving.
     """
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S.%f")
     build = builds_dir(settings.index_dir) / f"{stamp}-{uuid.uuid4().hex[:6]}"
     build.mkdir(parents=True)
     try:

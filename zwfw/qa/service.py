@@ -48,7 +48,8 @@ class QaService:
             )
         q = self.search.analyze(question)
         today = today or dt.date.today()
-        found = self.search.retrieve(q, SearchFilters(kinds=(DocKind.FAQ,)), limit=30)
+        weights = (self.settings.lexical_weight, self.settings.vector_weight)
+        found = self.search.retrieve(q, SearchFilters(kinds=(DocKind.FAQ,)), 30, weights)
         return [c for c in found if isinstance(c.record, Faq) and c.record.is_live(today)]
 
     def ask(self, question: str, today: dt.date | None = None) -> QaResult:

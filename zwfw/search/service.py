@@ -76,16 +76,25 @@ class SearchService:
         return analyze_query(raw, self.segmenter)
 
     def retrieve(
-        self, q: AnalyzedQuery, filters: SearchFilters, limit: int | None = None
+        self,
+        q: AnalyzedQuery,
+        filters: SearchFilters,
+        limit: int | None = None,
+        weights: tuple[float, float] | None = None,
     ) -> list[Candidate]:
-        """Fused candidates, best first, all satisfying `filters`."""
+        """Fused candidates, best first, all satisfying `filters`.
+
+        `weights` (lexical, vector) override the settings' RRF weights for one call: FAQ
+        matching trusts the encoder more than item search does.
+        """
         limit = limit or self.settings.candidates
+        lex_w, vec_w = weights or (self.settings.lexical_weight, self.settings.vector_weight)
         lex = self.index.lexical.search(lexical_query(q, filters.lexical(), limit))
         vec = self._vector(q, filters, limit)
         fused = rrf(
             [
-                ([h.key for h in lex], self.settings.lexical_weight),
-                ([k for k, _ in vec], self.settings.vector_weight),
+                ([h.key for h in lex], lex_w),
+                ([k for k, _ in vec], vec_w),
             ],
             k=self.settings.rrf_k,
         )

@@ -34,7 +34,7 @@ class SentenceTransformerEncoder:
         self._model = SentenceTransformer(str(model_path), device="cpu", local_files_only=True)
         self._path = Path(model_path)
         self._qp, self._pp, self._batch = query_prefix, passage_prefix, batch_size
-        dim = self._model.get_sentence_embedding_dimension()
+        dim = _dimension(self._model)
         if dim is None:
             raise ConfigError(f"model at {model_path} does not report an embedding dimension")
         self._dim = int(dim)
@@ -60,3 +60,12 @@ class SentenceTransformerEncoder:
             texts, batch_size=self._batch, normalize_embeddings=True, convert_to_numpy=True
         )
         return np.asarray(out, dtype=np.float32)
+
+
+def _dimension(model: object) -> int | None:
+    """sentence-transformers 6 renamed the method; support both without a FutureWarning."""
+    getter = getattr(model, "get_embedding_dimension", None) or getattr(
+        model, "get_sentence_embedding_dimension"
+    )
+    dim = getter()
+    return None if dim is None else int(dim)

@@ -1,0 +1,62 @@
+"""Shared fixtures: the real segmenter and e5 encoder, and an index of the bundled demo data."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from zwfw.core.settings import Settings, get_settings
+from zwfw.indexer import build_index, load_sources
+from zwfw.models import Segmenter
+from zwfw.models.encoders import CachedEncoder, create_encoder
+from zwfw.runtime import Runtime, load_runtime
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO = ROOT / "data" / "demo"
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """No test sees another's settings or the developer's ZWFW_ environment."""
+    for name in list(__import__("os").environ):
+        if name.startswith("ZWFW_"):
+            monkeypatch.delenv(name)
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def segmenter() -> Segmenter:
+    return Segmenter()
+
+
+@pytest.fixture(scope="session")
+def encoder() -> CachedEncoder:
+    return create_encoder(Settings().encoder)
+
+
+@pytest.fixture(scope="session")
+def demo_index_dir(tmp_path_factory: pytest.TempPathFactory, segmenter: Segmenter,
+                   encoder: CachedEncoder) -> Path:
+    """The demo catalogue indexed once per session with the real engine and encoder."""
+    index_dir = tmp_path_factory.mktemp("demo-index")
+    records = load_sources([DEMO]).records
+    build_index(records, Settings(index_dir=index_dir), encoder, segmenter)
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def demo_runtime(demo_index_dir: Path, segmenter: Segmenter, encoder: CachedEncoder) -> Runtime:
+    """Read-only runtime over the session's demo index (tests that write make their own)."""
+    return load_runtime(Settings(index_dir=demo_index_dir), (segmenter, encoder))
+
+
+def shared_file(*parts: str) -> Path:
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"{path} is not available (../shared is optional)")
+    return path

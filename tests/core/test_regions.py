@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+import pytest
+
+from zwfw.core import InvalidQuery
+from zwfw.core.regions import ancestors, find_in_text, parse_region, within
+
+
+def test_a_district_lies_within_its_city_and_province() -> None:
+    assert ancestors("440106") == ["440106", "440100", "440000"]
+    assert within("440106", "440000")
+    assert not within("440100", "330000")
+    assert within("330100", "100000")
+
+
+@pytest.mark.parametrize("name", ["广州", "广州市", "440100"])
+def test_a_region_is_accepted_by_name_or_code(name: str) -> None:
+    assert parse_region(name) == "440100"
+
+
+def test_an_unknown_region_is_a_clear_error() -> None:
+    with pytest.raises(InvalidQuery, match="unknown region"):
+        parse_region("火星")
+
+
+def test_the_most_specific_region_named_in_a_query_wins() -> None:
+    assert find_in_text("广东 广州 护照加注") == "440100"
+    assert find_in_text("护照加注") is None
