@@ -40,8 +40,9 @@ def encoder() -> CachedEncoder:
 
 
 @pytest.fixture(scope="session")
-def demo_index_dir(tmp_path_factory: pytest.TempPathFactory, segmenter: Segmenter,
-                   encoder: CachedEncoder) -> Path:
+def demo_index_dir(
+    tmp_path_factory: pytest.TempPathFactory, segmenter: Segmenter, encoder: CachedEncoder
+) -> Path:
     """The demo catalogue indexed once per session with the real engine and encoder."""
     index_dir = tmp_path_factory.mktemp("demo-index")
     records = load_sources([DEMO]).records

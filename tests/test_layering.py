@@ -55,7 +55,8 @@ def test_imports_never_point_upward(source: str, target: str, where: str) -> Non
 
 def test_only_the_api_imports_fastapi() -> None:
     offenders = [
-        str(p.relative_to(PACKAGE)) for p in PACKAGE.rglob("*.py")
+        str(p.relative_to(PACKAGE))
+        for p in PACKAGE.rglob("*.py")
         if p.relative_to(PACKAGE).parts[0] not in ("api", "cli.py")
         and ("import fastapi" in p.read_text() or "from fastapi" in p.read_text())
     ]

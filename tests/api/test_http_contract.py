@@ -50,16 +50,29 @@ def test_search_returns_the_documented_shape(client: TestClient) -> None:
     body = client.get("/v1/search", params={"q": "护照丢了怎么补", "size": 5}).json()
     assert {"query", "total", "took_ms", "hits", "facets"} <= set(body)
     hit = body["hits"][0]
-    assert set(hit) == {"id", "type", "title", "score", "snippet", "highlight", "department",
-                        "region", "url"}
+    assert set(hit) == {
+        "id",
+        "type",
+        "title",
+        "score",
+        "snippet",
+        "highlight",
+        "department",
+        "region",
+        "url",
+    }
     assert "护照" in hit["title"] and len(body["hits"]) == 5
     assert {"type", "department"} <= set(body["facets"])
 
 
 @pytest.mark.integration
 def test_search_filters_by_type_and_region(client: TestClient) -> None:
-    body = client.get("/v1/search", params={"q": "身份证", "types": "item", "region": "深圳"}).json()
-    assert body["hits"] and all(h["type"] == "item" and h["region"] == "深圳市" for h in body["hits"])
+    body = client.get(
+        "/v1/search", params={"q": "身份证", "types": "item", "region": "深圳"}
+    ).json()
+    assert body["hits"] and all(
+        h["type"] == "item" and h["region"] == "深圳市" for h in body["hits"]
+    )
 
 
 @pytest.mark.integration
@@ -73,18 +86,29 @@ def test_qa_answers_with_its_faq_source(client: TestClient) -> None:
 @pytest.mark.parametrize(
     ("method", "url", "payload", "status", "code"),
     [
-        pytest.param("get", "/v1/search?q=" + "护" * 201, None, 422, "invalid_query", id="long-query"),
+        pytest.param(
+            "get", "/v1/search?q=" + "护" * 201, None, 422, "invalid_query", id="long-query"
+        ),
         pytest.param("get", "/v1/search", None, 422, "invalid_request", id="missing-q"),
-        pytest.param("get", "/v1/search?q=x&types=bogus", None, 422, "invalid_query", id="bad-type"),
-        pytest.param("get", "/v1/search?q=x&region=火星", None, 422, "invalid_query", id="bad-region"),
+        pytest.param(
+            "get", "/v1/search?q=x&types=bogus", None, 422, "invalid_query", id="bad-type"
+        ),
+        pytest.param(
+            "get", "/v1/search?q=x&region=火星", None, 422, "invalid_query", id="bad-region"
+        ),
         pytest.param("get", "/v1/search?q=x&size=500", None, 422, "invalid_query", id="big-page"),
-        pytest.param("post", "/v1/qa", {"question": ""}, 422, "invalid_request", id="empty-question"),
-        pytest.param("post", "/v1/qa", {"question": "问" * 501}, 422, "invalid_query", id="long-question"),
+        pytest.param(
+            "post", "/v1/qa", {"question": ""}, 422, "invalid_request", id="empty-question"
+        ),
+        pytest.param(
+            "post", "/v1/qa", {"question": "问" * 501}, 422, "invalid_query", id="long-question"
+        ),
         pytest.param("get", "/v1/nothing", None, 404, "not_found", id="unknown-route"),
     ],
 )
-def test_every_error_has_one_shape(client: TestClient, method: str, url: str, payload: object,
-                                   status: int, code: str) -> None:
+def test_every_error_has_one_shape(
+    client: TestClient, method: str, url: str, payload: object, status: int, code: str
+) -> None:
     response = client.request(method, url, json=payload, headers={"X-Request-ID": "req-42"})
     assert response.status_code == status
     assert response.headers["content-type"] == "application/problem+json"

@@ -15,7 +15,10 @@ from zwfw.api.http_protocol import encode_request_line
 
 def test_non_ascii_bytes_of_the_request_line_are_percent_encoded() -> None:
     raw = "GET /v1/search?q=护照 HTTP/1.1\r\nHost: x\r\n\r\n".encode()
-    assert encode_request_line(raw) == b"GET /v1/search?q=%E6%8A%A4%E7%85%A7 HTTP/1.1\r\nHost: x\r\n\r\n"
+    assert (
+        encode_request_line(raw)
+        == b"GET /v1/search?q=%E6%8A%A4%E7%85%A7 HTTP/1.1\r\nHost: x\r\n\r\n"
+    )
 
 
 def test_an_ascii_request_is_left_untouched() -> None:
@@ -33,9 +36,18 @@ def _free_port() -> int:
 def test_the_real_server_answers_a_raw_utf8_query(demo_index_dir: Path) -> None:
     port = _free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "zwfw.cli", "serve", "--index-dir", str(demo_index_dir),
-         "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "zwfw.cli",
+            "serve",
+            "--index-dir",
+            str(demo_index_dir),
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         response = b""
@@ -43,8 +55,10 @@ def test_the_real_server_answers_a_raw_utf8_query(demo_index_dir: Path) -> None:
             time.sleep(0.25)
             try:
                 with socket.create_connection(("127.0.0.1", port), timeout=5) as conn:
-                    conn.sendall("GET /v1/search?q=护照丢了怎么补 HTTP/1.1\r\nHost: x\r\n"
-                                 "Connection: close\r\n\r\n".encode())
+                    conn.sendall(
+                        "GET /v1/search?q=护照丢了怎么补 HTTP/1.1\r\nHost: x\r\n"
+                        "Connection: close\r\n\r\n".encode()
+                    )
                     response = b"".join(iter(lambda: conn.recv(65536), b""))
             except OSError:
                 continue

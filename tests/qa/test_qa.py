@@ -16,11 +16,15 @@ SETTINGS = QaSettings()
 @pytest.mark.parametrize(
     ("evidence", "action"),
     [
-        pytest.param(Evidence(0.99, False, 0.99), Action.ANSWER, id="very-close"),
-        pytest.param(Evidence(SETTINGS.answer_agree_min_cosine, True, 0.9), Action.ANSWER, id="agree"),
-        pytest.param(Evidence(SETTINGS.answer_agree_min_cosine - 0.01, True, 0.85), Action.CLARIFY,
-                     id="agree-but-weak"),
-        pytest.param(Evidence(0.5, False, SETTINGS.clarify_min_cosine), Action.CLARIFY, id="clarify"),
+        pytest.param(Evidence(0.99, False, 0.99, margin=0.05), Action.ANSWER, id="clear-lead"),
+        pytest.param(Evidence(0.99, False, 0.99, margin=0.001), Action.CLARIFY, id="near-tie"),
+        pytest.param(
+            Evidence(0.915, True, 0.915, coverage=0.5, margin=0), Action.ANSWER, id="agree"
+        ),
+        pytest.param(
+            Evidence(0.915, True, 0.915, coverage=0.0), Action.CLARIFY, id="agree-no-words"
+        ),
+        pytest.param(Evidence(0.90, True, 0.90), Action.CLARIFY, id="agree-but-weak"),
         pytest.param(Evidence(0.5, False, 0.5), Action.HANDOFF, id="far"),
     ],
 )
@@ -45,8 +49,11 @@ def test_an_out_of_scope_question_is_handed_off_with_the_hotline(demo_runtime: R
 
 @pytest.mark.integration
 def test_an_expired_entry_is_never_answered_from(demo_runtime: Runtime) -> None:
-    expired = [f for f in demo_runtime.index.docs.iter_kind("faq")
-               if getattr(f, "expires_on", None) and f.expires_on < dt.date.today()]  # type: ignore[union-attr]
+    expired = [
+        f
+        for f in demo_runtime.index.docs.iter_kind("faq")
+        if getattr(f, "expires_on", None) and f.expires_on < dt.date.today()
+    ]  # type: ignore[union-attr]
     assert expired
     for faq in expired:
         result = demo_runtime.qa.ask(faq.question)  # type: ignore[union-attr]

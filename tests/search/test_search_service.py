@@ -25,8 +25,9 @@ def _search(rt: Runtime, q: str, **filters: object) -> list:  # type: ignore[typ
         pytest.param("公积金提取", "公积金", id="housing-fund"),
     ],
 )
-def test_a_citizen_query_puts_the_matching_item_first(demo_runtime: Runtime, query: str,
-                                                      expected: str) -> None:
+def test_a_citizen_query_puts_the_matching_item_first(
+    demo_runtime: Runtime, query: str, expected: str
+) -> None:
     hits = _search(demo_runtime, query, kinds=(DocKind.ITEM,))
     assert expected in hits[0].title
 
@@ -76,7 +77,10 @@ def test_pages_do_not_overlap(demo_runtime: Runtime) -> None:
 
 @pytest.mark.parametrize(
     ("query", "message"),
-    [pytest.param("   ", "empty", id="blank"), pytest.param("护" * 201, "longer than 200", id="long")],
+    [
+        pytest.param("   ", "empty", id="blank"),
+        pytest.param("护" * 201, "longer than 200", id="long"),
+    ],
 )
 def test_a_bad_query_is_a_clear_error(demo_runtime: Runtime, query: str, message: str) -> None:
     with pytest.raises(InvalidQuery, match=message):

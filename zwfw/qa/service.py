@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from zwfw.core.errors import InvalidQuery
 from zwfw.core.records import DocKind, Faq
 from zwfw.core.settings import QaSettings
+from zwfw.models import normalize
 from zwfw.qa.decide import Action, Evidence, decide
 from zwfw.search import Candidate, SearchFilters, SearchService
 
@@ -60,7 +62,7 @@ class QaService:
         ]
         if not found:
             return self._handoff(suggestions)
-        action = decide(evidence(found), self.settings)
+        action = decide(evidence(found, self.search.analyze(question).words), self.settings)
         if action is Action.HANDOFF:
             return self._handoff(suggestions)
         if action is Action.CLARIFY:
@@ -79,10 +81,16 @@ class QaService:
         return QaResult(Action.HANDOFF, text, [], suggestions)
 
 
-def evidence(found: list[Candidate]) -> Evidence:
+def evidence(found: list[Candidate], words: Sequence[str]) -> Evidence:
+    """Decision features of the top candidate; `words` are the query's analysed words."""
     top = found[0]
+    cosines = sorted((c.vector_score for c in found), reverse=True)
+    content = [w for w in words if len(w) >= 2] or list(words)
+    question = normalize(top.record.title)
     return Evidence(
         cosine=top.vector_score,
         agree=top.lexical_rank == 1 and top.vector_rank == 1,
-        best_cosine=max(c.vector_score for c in found),
+        best_cosine=cosines[0],
+        coverage=sum(w in question for w in content) / max(1, len(content)),
+        margin=cosines[0] - cosines[1] if len(cosines) > 1 else 1.0,
     )

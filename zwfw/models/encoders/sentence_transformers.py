@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -62,10 +63,10 @@ class SentenceTransformerEncoder:
         return np.asarray(out, dtype=np.float32)
 
 
-def _dimension(model: object) -> int | None:
+def _dimension(model: Any) -> int | None:
     """sentence-transformers 6 renamed the method; support both without a FutureWarning."""
-    getter = getattr(model, "get_embedding_dimension", None) or getattr(
-        model, "get_sentence_embedding_dimension"
-    )
-    dim = getter()
+    if hasattr(model, "get_embedding_dimension"):
+        dim = model.get_embedding_dimension()
+    else:
+        dim = model.get_sentence_embedding_dimension()
     return None if dim is None else int(dim)
