@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
@@ -72,7 +73,7 @@ class QaSettings(BaseModel):
     # lexical list only breaks ties (dev top-1: 0.93 at 0.4/1.0 against 0.88 at 1/1).
     lexical_weight: float = Field(0.4, ge=0)
     vector_weight: float = Field(1.0, ge=0)
-    # Calibrated on ../shared/eval/faq_dev.jsonl by `zwfw calibrate-qa` (see docs/qa.md).
+    # Calibrated on ../shared/eval/faq_dev.jsonl with bench/calibrate_qa.py (see docs/qa.md).
     # e5 cosines crowd into 0.85–0.95, so the thresholds are close together.
     answer_min_cosine: float = Field(0.925, ge=0, le=1)
     answer_min_margin: float = Field(0.01, ge=0, le=1)
@@ -88,6 +89,20 @@ class IndexerSettings(BaseModel):
     max_bad_share: float = Field(0.05, ge=0, le=1)
 
 
+class AdminSettings(BaseModel):
+    # Bearer tokens of administrators, stored hashed: each entry is "sha256:<hex digest>" of
+    # a token, so the settings file never holds a usable secret. `zwfw hash-token` makes one.
+    token_hashes: list[str] = Field(default_factory=list)
+
+    @field_validator("token_hashes")
+    @classmethod
+    def _hashed(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if not re.fullmatch(r"sha256:[0-9a-f]{64}", value):
+                raise ValueError("each admin token must be given as sha256:<64 hex digits>")
+        return values
+
+
 class ApiSettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
@@ -99,6 +114,8 @@ class Settings(BaseSettings):
     )
 
     index_dir: Path = Path("var/index")
+    # Administrator-edited state (synonyms, FAQ edits, …): survives index rebuilds.
+    state_db: Path = Path("var/state.sqlite")
     encoder: EncoderSettings = EncoderSettings()
     lexical: LexicalSettings = LexicalSettings()
     vector: VectorSettings = VectorSettings()
@@ -106,6 +123,7 @@ class Settings(BaseSettings):
     qa: QaSettings = QaSettings()
     indexer: IndexerSettings = IndexerSettings()
     api: ApiSettings = ApiSettings()
+    admin: AdminSettings = AdminSettings()
 
     @field_validator("index_dir")
     @classmethod
