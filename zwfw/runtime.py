@@ -20,6 +20,7 @@ from zwfw.models.encoders import CachedEncoder, create_encoder
 from zwfw.qa import QaService
 from zwfw.search import OpenIndex, SearchService, open_current
 from zwfw.search.store import current_build
+from zwfw.search.vocab import Vocabulary
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,7 @@ class Runtime:
     def upsert(self, records: Sequence[Record]) -> None:
         with self._write_lock:
             upsert(self.index, records, self.encoder, self.segmenter)
+            self.search.vocab = _vocabulary(self.index, self.segmenter)
             self._stamp = _stamp(self.settings.index_dir)
 
     def delete(self, keys: Sequence[str]) -> None:
@@ -59,6 +61,7 @@ class Runtime:
             self.index = open_current(self.settings)
             _check_encoder(self.index, self.encoder)
             self.search.index = self.index
+            self.search.vocab = _vocabulary(self.index, self.segmenter)
             self._stamp = stamp
         log.info("index reloaded: %s", self.index.build.name)
         old.close()
@@ -89,13 +92,20 @@ def build_tools(settings: Settings) -> tuple[Segmenter, CachedEncoder]:
     return Segmenter(), create_encoder(settings.encoder)
 
 
+def _vocabulary(index: OpenIndex, segmenter: Segmenter) -> Vocabulary:
+    records = (r for kind in ("item", "app", "faq", "policy") for r in index.docs.iter_kind(kind))
+    return Vocabulary.from_records(records, segmenter)
+
+
 def load_runtime(
     settings: Settings, tools: tuple[Segmenter, CachedEncoder] | None = None
 ) -> Runtime:
     segmenter, encoder = tools or build_tools(settings)
     index = open_current(settings)
     _check_encoder(index, encoder)
-    search = SearchService(index, encoder, segmenter, settings.search)
+    search = SearchService(
+        index, encoder, segmenter, settings.search, _vocabulary(index, segmenter)
+    )
     runtime = Runtime(settings, segmenter, encoder, index, search, QaService(search, settings.qa))
     runtime._stamp = _stamp(settings.index_dir)
     return runtime

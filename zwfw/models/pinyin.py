@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from importlib import resources
 
 from pypinyin import lazy_pinyin
 
@@ -25,3 +27,32 @@ def initials(text: str) -> str:
 def joined(text: str) -> str:
     """Full pinyin without spaces: 护照补办 → huzhaobuban."""
     return "".join(syllables(text))
+
+
+@lru_cache(maxsize=1)
+def _syllable_set() -> frozenset[str]:
+    path = resources.files("zwfw.models") / "data" / "pinyin_syllables.txt"
+    # Vowel-less interjections (m, n, ng, hm) would make initials such as `hm` look like pinyin.
+    return frozenset(s for s in path.read_text(encoding="utf-8").split() if set(s) & set("aeiouv"))
+
+
+def split_syllables(token: str) -> list[str] | None:
+    """Split toneless pinyin written without spaces into syllables, or None if it is not pinyin.
+
+    Prefers the split with the fewest syllables (xian → xian, not xi an), which is also what
+    a typist means far more often.
+    """
+    valid = _syllable_set()
+    n = len(token)
+    best: list[list[str] | None] = [None] * (n + 1)
+    best[0] = []
+    for end in range(1, n + 1):
+        for start in range(max(0, end - 6), end):
+            prev = best[start]
+            piece = token[start:end]
+            if prev is not None and piece in valid:
+                option = [*prev, piece]
+                current = best[end]
+                if current is None or len(option) < len(current):
+                    best[end] = option
+    return best[n] if n else None

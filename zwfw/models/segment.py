@@ -97,13 +97,16 @@ class Segmenter:
 
     def __init__(self, userdict: Path | None = None, extra_words: Iterable[str] = ()) -> None:
         path = userdict or default_userdict()
+        self.dictionary_words: list[str] = []
         if path.exists():
             for line in path.read_text(encoding="utf-8").splitlines():
                 parts = line.split()
                 if parts:
                     rjieba.add_word(parts[0], int(parts[1]) if len(parts) > 1 else None, None)
+                    self.dictionary_words.append(parts[0])
         for word in extra_words:
             rjieba.add_word(word, None, None)
+            self.dictionary_words.append(word)
 
     def words(self, text: str) -> list[str]:
         """Meaningful words of already-normalised text, stopwords and punctuation removed."""

@@ -18,6 +18,7 @@ from zwfw.search.fusion import rrf
 from zwfw.search.highlight import highlight, snippet
 from zwfw.search.query import AnalyzedQuery, analyze_query, lexical_query
 from zwfw.search.store import OpenIndex
+from zwfw.search.vocab import Vocabulary
 
 
 @dataclass
@@ -53,18 +54,25 @@ class SearchPage:
     took_ms: float
     hits: list[SearchHit]
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    corrected_query: str | None = None
+    did_you_mean: str | None = None
 
 
 class SearchService:
     def __init__(
-        self, index: OpenIndex, encoder: Encoder, segmenter: Segmenter, settings: SearchSettings
+        self,
+        index: OpenIndex,
+        encoder: Encoder,
+        segmenter: Segmenter,
+        settings: SearchSettings,
+        vocab: Vocabulary | None = None,
     ) -> None:
-        self.index, self.encoder, self.segmenter, self.settings = (
-            index,
-            encoder,
-            segmenter,
-            settings,
-        )
+        self.index = index
+        self.encoder = encoder
+        self.segmenter = segmenter
+        self.settings = settings
+        # Without a vocabulary, queries are searched as typed (no pinyin or typo rewriting).
+        self.vocab = vocab
 
     def analyze(self, raw: str) -> AnalyzedQuery:
         if not raw.strip():
@@ -73,7 +81,7 @@ class SearchService:
             raise InvalidQuery(
                 f"the query is longer than {self.settings.max_query_chars} characters"
             )
-        return analyze_query(raw, self.segmenter)
+        return analyze_query(raw, self.segmenter, self.vocab)
 
     def retrieve(
         self,
@@ -143,6 +151,8 @@ class SearchService:
             took_ms=round((time.perf_counter() - started) * 1000, 2),
             hits=[to_hit(c, q) for c in window],
             facets=facets(candidates),
+            corrected_query=q.corrected_query,
+            did_you_mean=q.did_you_mean,
         )
 
 
