@@ -56,9 +56,12 @@ def main() -> None:
         if best is None or utility > best[0]:
             best = (utility, dict(zip(GRID, map(float, values), strict=True)), shares)
     assert best is not None
-    result = {"settings": {k: round(v, 4) for k, v in best[1].items()},
-              "answered_correct": round(best[2][0], 4), "answered_wrong": round(best[2][1], 4),
-              "out_of_scope_answered": round(best[2][2], 4)}
+    result = {
+        "settings": {k: round(v, 4) for k, v in best[1].items()},
+        "answered_correct": round(best[2][0], 4),
+        "answered_wrong": round(best[2][1], 4),
+        "out_of_scope_answered": round(best[2][2], 4),
+    }
     print(json.dumps(result, indent=2))
     out = Path(__file__).parent / "results" / "calibrate_qa.json"
     out.parent.mkdir(exist_ok=True)

@@ -168,6 +168,9 @@ def run_size(
     build_s = time.perf_counter() - started
     faiss.omp_set_num_threads(1)
     index = open_current(settings)
+    # CPU time / wall time while measuring: ≈1.0 alone on a core, lower when another process
+    # competed for the CPU (which skews every number on a 2-core machine).
+    cpu, wall = time.process_time(), time.perf_counter()
     try:
         cached = CachedEncoder(encoder.inner, size=CACHE_SIZE)
         t = measure(
@@ -176,6 +179,7 @@ def run_size(
             queries,
         )
         kind = index.manifest["vector_index"]
+        cpu_share = (time.process_time() - cpu) / (time.perf_counter() - wall)
     finally:
         index.close()
     result = {
@@ -188,6 +192,7 @@ def run_size(
         "passage_fallback_encodings": derived.fallbacks,
         "n_queries": len(queries),
         "empty_results": t.empty,
+        "cpu_share_while_measuring": round(cpu_share, 2),
         "uncached": stats(t.uncached),
         "cached": stats(t.cached),
     }
@@ -198,7 +203,8 @@ def run_size(
 def print_size(r: dict[str, Any]) -> None:
     print(
         f"vector index: {r['vector_index']}   build: {r['build_s']:.1f} s "
-        f"(passage vectors precomputed)   empty results: {r['empty_results']}"
+        f"(passage vectors precomputed)   empty results: {r['empty_results']}   "
+        f"cpu share: {r['cpu_share_while_measuring']}"
     )
     for key, label in (("uncached", "with encoder (uncached)"), ("cached", "cached query vectors")):
         s = r[key]

@@ -53,7 +53,8 @@ def demo_index_dir(
 @pytest.fixture(scope="session")
 def demo_runtime(demo_index_dir: Path, segmenter: Segmenter, encoder: CachedEncoder) -> Runtime:
     """Read-only runtime over the session's demo index (tests that write make their own)."""
-    return load_runtime(Settings(index_dir=demo_index_dir), (segmenter, encoder))
+    settings = Settings(index_dir=demo_index_dir, state_db=demo_index_dir / "state.sqlite")
+    return load_runtime(settings, (segmenter, encoder))
 
 
 def shared_file(*parts: str) -> Path:

@@ -20,6 +20,8 @@ from zwfw.models.encoders import CachedEncoder, create_encoder
 from zwfw.qa import QaService
 from zwfw.search import OpenIndex, SearchService, open_current
 from zwfw.search.store import current_build
+from zwfw.search.suggest import SuggestEntry, Suggester, build_suggester
+from zwfw.search.synonyms import SynonymStore
 from zwfw.search.vocab import Vocabulary
 
 log = logging.getLogger(__name__)
@@ -33,19 +35,26 @@ class Runtime:
     index: OpenIndex
     search: SearchService
     qa: QaService
+    synonyms: SynonymStore
+    suggester: Suggester
     _write_lock: threading.Lock = field(default_factory=threading.Lock)
     _stamp: tuple[str, float] = ("", 0.0)
 
     def upsert(self, records: Sequence[Record]) -> None:
         with self._write_lock:
             upsert(self.index, records, self.encoder, self.segmenter)
-            self.search.vocab = _vocabulary(self.index, self.segmenter)
-            self._stamp = _stamp(self.settings.index_dir)
+            self._after_write()
 
     def delete(self, keys: Sequence[str]) -> None:
         with self._write_lock:
             delete(self.index, keys)
-            self._stamp = _stamp(self.settings.index_dir)
+            self._after_write()
+
+    def _after_write(self) -> None:
+        """New titles join the vocabulary (pinyin, typo targets) and the completions."""
+        self.search.vocab = _vocabulary(self.index, self.segmenter, self.synonyms)
+        self.suggester = self.search.suggester = _suggester(self.index, self.synonyms)
+        self._stamp = _stamp(self.settings.index_dir)
 
     def refresh_if_changed(self) -> bool:
         """Reopen the index when another process switched builds or updated this one.
@@ -61,7 +70,8 @@ class Runtime:
             self.index = open_current(self.settings)
             _check_encoder(self.index, self.encoder)
             self.search.index = self.index
-            self.search.vocab = _vocabulary(self.index, self.segmenter)
+            self.search.vocab = _vocabulary(self.index, self.segmenter, self.synonyms)
+            self.suggester = self.search.suggester = _suggester(self.index, self.synonyms)
             self._stamp = stamp
         log.info("index reloaded: %s", self.index.build.name)
         old.close()
@@ -69,6 +79,7 @@ class Runtime:
 
     def close(self) -> None:
         self.index.close()
+        self.synonyms.close()
 
 
 def _stamp(index_dir: Path) -> tuple[str, float]:
@@ -92,9 +103,18 @@ def build_tools(settings: Settings) -> tuple[Segmenter, CachedEncoder]:
     return Segmenter(), create_encoder(settings.encoder)
 
 
-def _vocabulary(index: OpenIndex, segmenter: Segmenter) -> Vocabulary:
+def _vocabulary(index: OpenIndex, segmenter: Segmenter, synonyms: SynonymStore) -> Vocabulary:
     records = (r for kind in ("item", "app", "faq", "policy") for r in index.docs.iter_kind(kind))
-    return Vocabulary.from_records(records, segmenter)
+    snapshot = synonyms.snapshot()
+    terms = {t for s in snapshot.source_terms() for t in (s, *snapshot.expand(s))}
+    return Vocabulary.from_records(records, segmenter, terms)
+
+
+def _suggester(index: OpenIndex, synonyms: SynonymStore) -> Suggester:
+    """Completions over titles plus the synonym terms, so colloquial words complete too."""
+    snapshot = synonyms.snapshot()
+    terms = {t for s in snapshot.source_terms() for t in (s, *snapshot.expand(s))}
+    return build_suggester(index.docs, (SuggestEntry(t, "synonym", 0.7) for t in sorted(terms)))
 
 
 def load_runtime(
@@ -103,9 +123,16 @@ def load_runtime(
     segmenter, encoder = tools or build_tools(settings)
     index = open_current(settings)
     _check_encoder(index, encoder)
+    settings.state_db.parent.mkdir(parents=True, exist_ok=True)
+    synonyms = SynonymStore(settings.state_db)
     search = SearchService(
-        index, encoder, segmenter, settings.search, _vocabulary(index, segmenter)
-    )
-    runtime = Runtime(settings, segmenter, encoder, index, search, QaService(search, settings.qa))
+        index, encoder, segmenter, settings.search,
+        vocab=_vocabulary(index, segmenter, synonyms), synonyms=synonyms.snapshot,
+    )  # fmt: skip
+    search.suggester = _suggester(index, synonyms)
+    runtime = Runtime(
+        settings, segmenter, encoder, index, search, QaService(search, settings.qa), synonyms,
+        search.suggester,
+    )  # fmt: skip
     runtime._stamp = _stamp(settings.index_dir)
     return runtime

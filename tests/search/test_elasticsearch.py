@@ -94,34 +94,30 @@ def test_a_query_becomes_boosted_should_clauses_and_or_within_field_filters() ->
             Clause("title_words", ("公积金", "提取", "公积金"), boost=3.0),
             Clause("title_pinyin", ("GongJiJin",), boost=0.5),
             Clause("body_grams", ()),
+            Clause("title_grams", ("公",), boost=0.2, required=False),
         ),
         filters={"region": ["440000", "440100"], "kind": ["item"], "audience": []},
         limit=10,
     )
+    words = [{"term": {"title_words": {"value": t}}} for t in ("公积金", "提取")]
+    pinyin = [{"term": {"title_pinyin": {"value": "gongjijin"}}}]
     assert to_es_query(query) == {
         "bool": {
-            "should": [
+            "must": [
                 {
                     "bool": {
                         "should": [
-                            {"term": {"title_words": {"value": "公积金"}}},
-                            {"term": {"title_words": {"value": "提取"}}},
+                            {"bool": {"should": words, "boost": 3.0}},
+                            {"bool": {"should": pinyin, "boost": 0.5}},
                         ],
-                        "boost": 3.0,
+                        "minimum_should_match": 1,
                     }
-                },
-                {
-                    "bool": {
-                        "should": [{"term": {"title_pinyin": {"value": "gongjijin"}}}],
-                        "boost": 0.5,
-                    }
-                },
+                }
             ],
-            "minimum_should_match": 1,
-            "filter": [
-                {"terms": {"region": ["440000", "440100"]}},
-                {"terms": {"kind": ["item"]}},
+            "should": [
+                {"bool": {"should": [{"term": {"title_grams": {"value": "公"}}}], "boost": 0.2}}
             ],
+            "filter": [{"terms": {"region": ["440000", "440100"]}}, {"terms": {"kind": ["item"]}}],
         }
     }
 

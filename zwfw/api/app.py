@@ -12,7 +12,7 @@ from fastapi import FastAPI, Request, Response
 
 from zwfw import __version__
 from zwfw.api import errors
-from zwfw.api.routes import health, qa, search
+from zwfw.api.routes import admin_synonyms, health, qa, search, suggest
 from zwfw.core.errors import ZwfwError
 from zwfw.core.settings import Settings, get_settings
 from zwfw.runtime import Runtime, load_runtime
@@ -23,7 +23,9 @@ REFRESH_SECONDS = 1.0
 
 def _load(app: FastAPI, settings: Settings) -> None:
     try:
-        app.state.runtime = load_runtime(settings)
+        runtime = load_runtime(settings)
+        app.state.synonyms = runtime.synonyms
+        app.state.runtime = runtime
         log.info("index loaded: %s", app.state.runtime.index.build)
     except ZwfwError as exc:
         app.state.load_error = exc.message
@@ -75,6 +77,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     )
     app.state.settings = settings or get_settings()
     app.state.runtime = runtime
+    app.state.synonyms = runtime.synonyms if runtime else None
     app.state.load_error = None
 
     @app.middleware("http")
@@ -88,6 +91,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         return response
 
     errors.install(app)
-    for router in (health.router, search.router, qa.router):
+    routers = (health.router, search.router, suggest.router, qa.router, admin_synonyms.router)
+    for router in routers:
         app.include_router(router)
     return app

@@ -28,7 +28,9 @@ STATUS_BY_CODE = {
 }
 
 
-def problem(request: Request, status: int, code: str, detail: str) -> JSONResponse:
+def problem(
+    request: Request, status: int, code: str, detail: str, headers: dict[str, str] | None = None
+) -> JSONResponse:
     body = {
         "type": f"about:blank#{code}",
         "title": HTTPStatus(status).phrase,
@@ -37,7 +39,7 @@ def problem(request: Request, status: int, code: str, detail: str) -> JSONRespon
         "detail": detail,
         "request_id": getattr(request.state, "request_id", None),
     }
-    return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE)
+    return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
 
 
 async def _domain(request: Request, exc: Exception) -> JSONResponse:
@@ -55,7 +57,11 @@ async def _http(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     code = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
     return problem(
-        request, exc.status_code, code.get(exc.status_code, "http_error"), str(exc.detail)
+        request,
+        exc.status_code,
+        code.get(exc.status_code, "http_error"),
+        str(exc.detail),
+        headers=getattr(exc, "headers", None),  # keeps WWW-Authenticate on a 401
     )
 
 

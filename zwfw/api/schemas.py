@@ -25,6 +25,15 @@ class SearchResponse(BaseModel):
     took_ms: float
     hits: list[SearchHitPublic]
     facets: dict[str, dict[str, int]]
+    corrected_query: str | None = Field(
+        None, description="the query actually searched, when a typo correction was applied"
+    )
+    did_you_mean: str | None = Field(None, description="a suggested correction, not applied")
+    fallback: Literal["none", "relaxed", "vector_only", "suggestions"] = Field(
+        "none", description="which zero-result fallback produced the hits"
+    )
+    suggestions: list[str] = Field(default_factory=list, description="when nothing matched")
+    hotline: str | None = Field(None, description="the service hotline, when nothing matched")
 
 
 class QaRequest(BaseModel):

@@ -71,10 +71,17 @@ def parse_region(value: str) -> str:
 
 def find_in_text(text: str) -> str | None:
     """The most specific region named in free text (广州 护照加注 → 440100), if any."""
-    best: tuple[int, str] | None = None
+    found = find_span(text)
+    return found[0] if found else None
+
+
+def find_span(text: str) -> tuple[str, str] | None:
+    """(code, the words naming it) for the most specific region named in `text`."""
+    best: tuple[int, int, str, str] | None = None
     for short, code in _BY_SHORT.items():
         if len(short) >= 2 and short in text:
-            rank = (0 if code.endswith("0000") else 1 if code.endswith("00") else 2, code)
-            if best is None or rank[0] > best[0]:
+            level = 0 if code.endswith("0000") else 1 if code.endswith("00") else 2
+            rank = (level, len(short), code, short)
+            if best is None or rank[:2] > best[:2]:
                 best = rank
-    return best[1] if best else None
+    return (best[2], best[3]) if best else None

@@ -64,6 +64,12 @@ class SearchSettings(BaseModel):
     lexical_weight: float = Field(1.0, ge=0)
     vector_weight: float = Field(1.0, ge=0)
     candidates: int = Field(100, ge=10, le=1000)
+    # e5 cosines of unrelated Chinese text reach 0.86; relevant items on the dev set start at
+    # 0.87. A vector candidate without any lexical match needs this much to be shown.
+    vector_min_score: float = Field(0.865, ge=0, le=1)
+    # The last fallback before suggestions: vector candidates alone, with a lower bar.
+    vector_fallback_min_score: float = Field(0.84, ge=0, le=1)
+    hotline: str = "12345"
     max_query_chars: int = Field(200, ge=1)
     max_page_size: int = Field(50, ge=1)
 

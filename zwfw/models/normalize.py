@@ -25,3 +25,25 @@ def normalize(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = _t2s().convert(text)
     return _SPACES.sub(" ", text).strip().lower()
+
+
+# Polite and interrogative filler that carries no meaning for retrieval. Action words inside
+# a filler phrase are kept (怎么办理 → 办理, 怎么申请 → 申请): item names contain them.
+_FILLER = {
+    **dict.fromkeys(
+        "请问一下 请问 我想问一下 我想咨询一下 我想了解一下 想问一下 问一下 咨询一下 了解一下 "
+        "你好 您好 麻烦 帮我 帮忙 谢谢 我想 我要 想要 需要什么 要什么 需要哪些 要带什么 "
+        "需要带什么 需要准备什么 应该 可以吗 吗 呢 啊 呀 吧".split(),
+        "",
+    ),
+    "怎么办理": "办理", "如何办理": "办理", "怎样办理": "办理", "怎么申请": "申请",
+    "如何申请": "申请", "怎么办": "办", "在哪里办": "办", "去哪里办": "办", "在哪办": "办",
+    "去哪办": "办",
+}  # fmt: skip
+_FILLER_RE = re.compile("|".join(map(re.escape, sorted(_FILLER, key=len, reverse=True))))
+
+
+def strip_filler(text: str) -> str:
+    """Normalised text without polite filler; returns the text unchanged if nothing is left."""
+    stripped = " ".join(_FILLER_RE.sub(lambda m: f" {_FILLER[m.group()]} ", text).split())
+    return stripped or text

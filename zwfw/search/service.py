@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from zwfw.core.errors import InvalidQuery
 from zwfw.core.records import App, Faq, Item, Policy, Record
@@ -16,9 +18,21 @@ from zwfw.search.docstore import vid_range
 from zwfw.search.filters import SearchFilters
 from zwfw.search.fusion import rrf
 from zwfw.search.highlight import highlight, snippet
+from zwfw.search.preferences import reorder
 from zwfw.search.query import AnalyzedQuery, analyze_query, lexical_query
 from zwfw.search.store import OpenIndex
+from zwfw.search.suggest import Suggester
+from zwfw.search.synonyms import SynonymSet
 from zwfw.search.vocab import Vocabulary
+
+
+class Fallback(StrEnum):
+    """Which stage of the zero-result fallback produced the results."""
+
+    NONE = "none"
+    RELAXED = "relaxed"
+    VECTOR_ONLY = "vector_only"
+    SUGGESTIONS = "suggestions"
 
 
 @dataclass
@@ -56,6 +70,9 @@ class SearchPage:
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     corrected_query: str | None = None
     did_you_mean: str | None = None
+    fallback: str = "none"
+    suggestions: list[str] = field(default_factory=list)
+    hotline: str | None = None
 
 
 class SearchService:
@@ -66,6 +83,7 @@ class SearchService:
         segmenter: Segmenter,
         settings: SearchSettings,
         vocab: Vocabulary | None = None,
+        synonyms: Callable[[], SynonymSet] | None = None,
     ) -> None:
         self.index = index
         self.encoder = encoder
@@ -73,6 +91,10 @@ class SearchService:
         self.settings = settings
         # Without a vocabulary, queries are searched as typed (no pinyin or typo rewriting).
         self.vocab = vocab
+        # Called once per query: a snapshot of the admin-edited synonyms, cheap when unchanged.
+        self.synonyms = synonyms
+        # Offered when nothing at all matches; set by the runtime once built.
+        self.suggester: Suggester | None = None
 
     def analyze(self, raw: str) -> AnalyzedQuery:
         if not raw.strip():
@@ -81,7 +103,8 @@ class SearchService:
             raise InvalidQuery(
                 f"the query is longer than {self.settings.max_query_chars} characters"
             )
-        return analyze_query(raw, self.segmenter, self.vocab)
+        synonyms = self.synonyms() if self.synonyms else None
+        return analyze_query(raw, self.segmenter, self.vocab, synonyms)
 
     def retrieve(
         self,
@@ -89,16 +112,27 @@ class SearchService:
         filters: SearchFilters,
         limit: int | None = None,
         weights: tuple[float, float] | None = None,
+        stage: Fallback = Fallback.NONE,
+        vector_floor: float = 0.0,
     ) -> list[Candidate]:
         """Fused candidates, best first, all satisfying `filters`.
 
         `weights` (lexical, vector) override the settings' RRF weights for one call: FAQ
-        matching trusts the encoder more than item search does.
+        matching trusts the encoder more than item search does. Vector candidates with no
+        lexical match need `vector_floor`; `stage` selects a fallback (see `search`).
         """
         limit = limit or self.settings.candidates
         lex_w, vec_w = weights or (self.settings.lexical_weight, self.settings.vector_weight)
-        lex = self.index.lexical.search(lexical_query(q, filters.lexical(), limit))
-        vec = self._vector(q, filters, limit)
+        lex = []
+        if stage is not Fallback.VECTOR_ONLY:
+            relaxed = stage is Fallback.RELAXED
+            lex = self.index.lexical.search(lexical_query(q, filters.lexical(), limit, relaxed))
+        lexical_keys = {h.key for h in lex}
+        vec = [
+            (key, score)
+            for key, score in self._vector(q, filters, limit)
+            if key in lexical_keys or score >= vector_floor
+        ]
         fused = rrf(
             [
                 ([h.key for h in lex], lex_w),
@@ -118,7 +152,15 @@ class SearchService:
         for rank, (key, score) in enumerate(vec, start=1):
             if key in out:
                 out[key].vector_rank, out[key].vector_score = rank, score
-        return sorted(out.values(), key=lambda c: -c.fused)
+        ranked = sorted(out.values(), key=lambda c: -c.fused)
+        prefs = q.preferences
+        if prefs.empty:
+            return ranked
+        scores = [c.fused for c in ranked]
+        result = [ranked[i] for i in reorder([c.record for c in ranked], prefs)]
+        for candidate, score in zip(result, scores, strict=True):
+            candidate.fused = score  # scores stay monotonic in the shown order
+        return result
 
     def _vector(
         self, q: AnalyzedQuery, filters: SearchFilters, limit: int
@@ -143,7 +185,9 @@ class SearchService:
                 f"page must be ≥ 1 and size between 1 and {self.settings.max_page_size}"
             )
         q = self.analyze(raw)
-        candidates = self.retrieve(q, filters, max(self.settings.candidates, page * size))
+        stage, candidates = self._with_fallbacks(
+            q, filters, max(self.settings.candidates, page * size)
+        )
         window = candidates[(page - 1) * size : page * size]
         return SearchPage(
             query=raw,
@@ -153,7 +197,35 @@ class SearchService:
             facets=facets(candidates),
             corrected_query=q.corrected_query,
             did_you_mean=q.did_you_mean,
+            fallback=stage.value,
+            suggestions=self._suggestions(q) if stage is Fallback.SUGGESTIONS else [],
+            hotline=self.settings.hotline if stage is Fallback.SUGGESTIONS else None,
         )
+
+    def _with_fallbacks(
+        self, q: AnalyzedQuery, filters: SearchFilters, limit: int
+    ) -> tuple[Fallback, list[Candidate]]:
+        """Zero results never leave the user empty-handed: the query as typed; then relaxed
+        (a single shared character counts as a match); then the vector side alone with a
+        lower bar; and last, suggestions and the hotline."""
+        floors = {
+            Fallback.NONE: self.settings.vector_min_score,
+            Fallback.RELAXED: self.settings.vector_min_score,
+            Fallback.VECTOR_ONLY: self.settings.vector_fallback_min_score,
+        }
+        for stage, floor in floors.items():
+            found = self.retrieve(q, filters, limit, stage=stage, vector_floor=floor)
+            if found:
+                return stage, found
+        return Fallback.SUGGESTIONS, []
+
+    def _suggestions(self, q: AnalyzedQuery) -> list[str]:
+        if self.suggester is None:
+            return []
+        seen = dict.fromkeys(
+            s.text for word in (q.text, *q.words) for s in self.suggester.suggest(word, 8)
+        )
+        return list(seen)[:8]
 
 
 def facets(candidates: list[Candidate]) -> dict[str, dict[str, int]]:

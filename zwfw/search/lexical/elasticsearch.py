@@ -67,11 +67,12 @@ def to_es_query(query: LexicalQuery) -> dict[str, Any] | None:
     `term` queries are not analysed; duplicates are dropped so they do not add score twice.
     """
     should: list[dict[str, Any]] = []
+    optional: list[dict[str, Any]] = []
     for clause in query.clauses:
         terms = list(dict.fromkeys(t.lower() for t in clause.terms))
         if not terms:
             continue
-        should.append(
+        (should if clause.required else optional).append(
             {
                 "bool": {
                     "should": [{"term": {clause.field: {"value": t}}} for t in terms],
@@ -81,7 +82,9 @@ def to_es_query(query: LexicalQuery) -> dict[str, Any] | None:
         )
     if not should:
         return None
-    body: dict[str, Any] = {"should": should, "minimum_should_match": 1}
+    body: dict[str, Any] = {"must": [{"bool": {"should": should, "minimum_should_match": 1}}]}
+    if optional:
+        body["should"] = optional
     filters = [{"terms": {name: list(values)}} for name, values in query.filters.items() if values]
     if filters:
         body["filter"] = filters

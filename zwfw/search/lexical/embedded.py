@@ -98,7 +98,8 @@ class TantivyIndex:
 
     def _to_tantivy(self, query: LexicalQuery) -> tantivy.Query | None:
         schema = self._index.schema
-        should = []
+        required: list[tuple[tantivy.Occur, tantivy.Query]] = []
+        optional: list[tuple[tantivy.Occur, tantivy.Query]] = []
         for clause in query.clauses:
             terms = [
                 tantivy.Query.term_query(schema, clause.field, t)
@@ -107,10 +108,11 @@ class TantivyIndex:
             if not terms:
                 continue
             inner = tantivy.Query.boolean_query([(tantivy.Occur.Should, t) for t in terms])
-            should.append((tantivy.Occur.Should, tantivy.Query.boost_query(inner, clause.boost)))
-        if not should:
+            boosted = (tantivy.Occur.Should, tantivy.Query.boost_query(inner, clause.boost))
+            (required if clause.required else optional).append(boosted)
+        if not required:
             return None
-        parts = [(tantivy.Occur.Must, tantivy.Query.boolean_query(should))]
+        parts = [(tantivy.Occur.Must, tantivy.Query.boolean_query(required)), *optional]
         for name, values in query.filters.items():
             if values:
                 any_of = [

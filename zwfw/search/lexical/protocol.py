@@ -11,11 +11,16 @@ from zwfw.search.fields import IndexDoc
 
 @dataclass(frozen=True)
 class Clause:
-    """Any of `terms` in `field` may match; matches add BM25 score times `boost`."""
+    """Any of `terms` in `field` may match; matches add BM25 score times `boost`.
+
+    A document must match at least one `required` clause; optional clauses only add score
+    (single characters score, but a shared character alone is not a match).
+    """
 
     field: str
     terms: tuple[str, ...]
     boost: float = 1.0
+    required: bool = True
 
 
 @dataclass(frozen=True)
