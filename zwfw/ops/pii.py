@@ -1,0 +1,99 @@
+"""Masks personal data in free text before it is stored, logged or exported.
+
+The platform's users type ID-card numbers, phone numbers, bank cards and their names into the
+search box and the chat ("我叫张三，身份证110101199003074258…"). Personal-information law
+forbids keeping them in logs and analytics, so every query, comment and log line goes through
+`mask` first. Numbers are recognised by their checksums, so item codes and dates are kept:
+over-masking destroys analytics, under-masking leaks.
+"""
+
+from __future__ import annotations
+
+import re
+
+ID_CARD = "[身份证号]"
+MOBILE = "[手机号]"
+BANK_CARD = "[银行卡号]"
+NAME = "[姓名]"
+
+# Full-width digits (１３８…) come from Chinese keyboards; NFKC would also fold other text,
+# so only the digits and the letter X are translated before matching.
+_FOLD = str.maketrans("０１２３４５６７８９Ｘｘ－　", "0123456789Xx- ")
+
+# Digit runs optionally broken by single spaces or hyphens ("6222 0212 3456 7890"), never
+# glued to other digits. Separated runs are how people type card and phone numbers.
+_DIGITS = re.compile(r"(?<![0-9])[0-9](?:[ -]?[0-9]){10,22}(?:[ -]?[Xx])?(?![0-9Xx])")
+# "姓名" needs a separator after it: "姓名变更登记" is a service, not a name. Names run to
+# three hanzi (four would eat the next word of "我叫张三想办护照"), or a minority name with "·".
+_NAME = re.compile(
+    r"(我叫\s*|名字(?:是|叫)\s*|姓名\s*(?:是|为|[:：])\s*|姓名\s+)"
+    r"([\u4e00-\u9fff]{1,3}(?:[·•][\u4e00-\u9fff]{1,8})?|[A-Za-z]+(?: [A-Za-z]+)?)"
+)
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+
+
+def is_id_card(number: str) -> bool:
+    """True for an 18-character resident ID number whose GB 11643-1999 check digit matches."""
+    if not re.fullmatch(r"[0-9]{17}[0-9Xx]", number):
+        return False
+    total = sum(int(d) * w for d, w in zip(number[:17], _ID_WEIGHTS, strict=True))
+    return _ID_CHECK[total % 11] == number[17].upper()
+
+
+def is_mobile(number: str) -> bool:
+    """True for a mainland mobile number: 11 digits, 1 then 3–9 (optionally +86/86 first)."""
+    return re.fullmatch(r"(?:86)?1[3-9][0-9]{9}", number) is not None
+
+
+def is_bank_card(number: str) -> bool:
+    """True for 16–19 digits that pass the Luhn check (UnionPay and international cards)."""
+    if not re.fullmatch(r"[0-9]{16,19}", number):
+        return False
+    total = 0
+    for i, ch in enumerate(reversed(number)):
+        d = int(ch)
+        if i % 2 == 1:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+def _classify(run: str) -> str | None:
+    number = re.sub(r"[ -]", "", run)
+    if is_id_card(number):
+        return ID_CARD
+    if is_mobile(number):
+        return MOBILE
+    if is_bank_card(number):
+        return BANK_CARD
+    return None
+
+
+def _mask_digits(match: re.Match[str]) -> str:
+    run = match.group(0)
+    label = _classify(run)
+    if label is not None:
+        return label
+    # Space-separated runs may be several numbers side by side ("13800138000 2024"):
+    # judge each part on its own.
+    parts = run.split(" ")
+    if len(parts) > 1:
+        return " ".join(_classify(p) or p for p in parts)
+    return run
+
+
+def mask(text: str) -> str:
+    """`text` with ID-card, mobile and bank-card numbers and self-stated names replaced by
+    labels such as `[身份证号]`. Idempotent: masking a masked text changes nothing."""
+    if not text:
+        return text
+    folded = text.translate(_FOLD)
+    masked = _DIGITS.sub(_mask_digits, folded)
+    return _NAME.sub(lambda m: m.group(1) + NAME, masked)
+
+
+def contains_pii(text: str) -> bool:
+    """True when `mask` would change `text` (used by tests and by the log formatter's guard)."""
+    return mask(text) != text.translate(_FOLD)
