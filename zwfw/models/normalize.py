@@ -16,6 +16,7 @@ def _t2s() -> OpenCC:
     return OpenCC("t2s")
 
 
+@lru_cache(maxsize=65_536)
 def normalize(text: str) -> str:
     """Traditional → simplified, full-width → half-width (NFKC), lower case, single spaces.
 

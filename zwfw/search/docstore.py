@@ -10,6 +10,7 @@ from pathlib import Path
 
 from zwfw.core.records import Record, doc_key, parse_record, record_to_dict
 
+_PARSED_CACHE = 50_000
 _KIND_ORDER = ("item", "app", "faq", "policy")
 _SPAN = 1 << 40
 
@@ -40,6 +41,9 @@ class DocStore:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.executescript(_SCHEMA)
         self._lock = threading.Lock()
+        # Parsed records by key: validation costs more than the SQLite lookup itself, and
+        # the same popular records come back query after query. Cleared on every write.
+        self._parsed: dict[str, Record] = {}
 
     def close(self) -> None:
         self._db.close()
@@ -76,10 +80,12 @@ class DocStore:
                 "INSERT OR REPLACE INTO docs(key, kind, vid, data) VALUES (?,?,?,?)", data
             )
             self._db.execute("COMMIT")
+            self._parsed.clear()
 
     def delete(self, keys: Sequence[str]) -> None:
         with self._lock:
             self._db.executemany("DELETE FROM docs WHERE key=?", [(k,) for k in keys])
+            self._parsed.clear()
 
     def get(self, keys: Sequence[str]) -> dict[str, Record]:
         return {key: rec for key, _, rec in self._rows("key", list(keys))}
@@ -102,4 +108,13 @@ class DocStore:
         sql = f"SELECT key, vid, data FROM docs WHERE {column} IN ({marks})"
         with self._lock:
             rows = self._db.execute(sql, values).fetchall()
-        return [(key, int(vid), parse_record(json.loads(data))) for key, vid, data in rows]
+        return [(key, int(vid), self._parse(key, data)) for key, vid, data in rows]
+
+    def _parse(self, key: str, data: str) -> Record:
+        record = self._parsed.get(key)
+        if record is None:
+            record = parse_record(json.loads(data))
+            if len(self._parsed) >= _PARSED_CACHE:
+                self._parsed.clear()
+            self._parsed[key] = record
+        return record

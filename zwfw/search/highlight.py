@@ -11,7 +11,8 @@ OPEN, CLOSE = "<em>", "</em>"
 
 
 def _marks(text: str, terms: Iterable[str]) -> list[bool]:
-    folded = normalize(text) if len(normalize(text)) == len(text) else text.lower()
+    normalized = normalize(text)
+    folded = normalized if len(normalized) == len(text) else text.lower()
     marked = [False] * len(text)
     for term in terms:
         start = folded.find(term)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -24,6 +25,12 @@ from zwfw.search.store import OpenIndex
 from zwfw.search.suggest import Suggester
 from zwfw.search.synonyms import SynonymSet
 from zwfw.search.vocab import Vocabulary
+
+# Catalogues list a "进度查询" item next to most services. Someone asking how to get a passport
+# wants the service, so progress lookups step back unless the query asks about progress.
+PROGRESS_ITEM = re.compile("进度查询|办证进度|办理进度|结果查询")
+PROGRESS_INTENT = re.compile("进度|查询|查一下|查查|办好|到哪|好了没|结果")
+PROGRESS_DEMOTION = 0.9
 
 
 class Fallback(StrEnum):
@@ -152,6 +159,10 @@ class SearchService:
         for rank, (key, score) in enumerate(vec, start=1):
             if key in out:
                 out[key].vector_rank, out[key].vector_score = rank, score
+        if not PROGRESS_INTENT.search(q.text):
+            for c in out.values():
+                if PROGRESS_ITEM.search(c.record.title):
+                    c.fused *= PROGRESS_DEMOTION
         ranked = sorted(out.values(), key=lambda c: -c.fused)
         prefs = q.preferences
         if prefs.empty:
