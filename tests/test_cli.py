@@ -58,3 +58,9 @@ def test_index_search_upsert_delete_and_eval_from_the_command_line(tmp_path: Pat
 def test_a_missing_index_is_a_clear_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["search", "护照", "--index-dir", str(tmp_path)])
     assert result.exit_code == 2 and "no index" in result.output
+
+
+def test_hash_token_prints_the_settings_form() -> None:
+    result = CliRunner().invoke(app, ["hash-token", "s3cret"])
+    assert result.exit_code == 0
+    assert result.output.strip().startswith("sha256:") and len(result.output.strip()) == 71

@@ -177,5 +177,13 @@ def delete(
     typer.echo(f"deleted {len(keys)} documents")
 
 
+@app.command("hash-token")
+def hash_token_command(token: str) -> None:
+    """Print the settings form of an administrator token (for ZWFW_ADMIN__TOKEN_HASHES)."""
+    from zwfw.api.auth import hash_token
+
+    typer.echo(hash_token(token))
+
+
 if __name__ == "__main__":
     app()
