@@ -156,7 +156,9 @@ def upsert(sources: list[Path], index_dir: IndexDir = None) -> None:
     try:
         settings = _settings(index_dir)
         loaded = load_sources(sources, settings.indexer.max_bad_share)
-        load_runtime(settings).upsert(loaded.records)
+        runtime = load_runtime(settings)
+        runtime.upsert(loaded.records)
+        runtime.close()
     except ZwfwError as exc:
         raise _fail(exc) from exc
     typer.echo(f"upserted {len(loaded.records)} records ({len(loaded.bad)} skipped)")
@@ -171,7 +173,9 @@ def delete(
     from zwfw.runtime import load_runtime
 
     try:
-        load_runtime(_settings(index_dir)).delete(keys)
+        runtime = load_runtime(_settings(index_dir))
+        runtime.delete(keys)
+        runtime.close()
     except ZwfwError as exc:
         raise _fail(exc) from exc
     typer.echo(f"deleted {len(keys)} documents")

@@ -38,6 +38,8 @@ class Runtime:
     synonyms: SynonymStore
     suggester: Suggester
     _write_lock: threading.Lock = field(default_factory=threading.Lock)
+    _derived_lock: threading.Lock = field(default_factory=threading.Lock)
+    _derived_stale: threading.Event = field(default_factory=threading.Event)
     _stamp: tuple[str, float] = ("", 0.0)
 
     def upsert(self, records: Sequence[Record]) -> None:
@@ -51,10 +53,31 @@ class Runtime:
             self._after_write()
 
     def _after_write(self) -> None:
-        """New titles join the vocabulary (pinyin, typo targets) and the completions."""
-        self.search.vocab = _vocabulary(self.index, self.segmenter, self.synonyms)
-        self.suggester = self.search.suggester = _suggester(self.index, self.synonyms)
+        """New titles join the vocabulary (pinyin, typo targets) and the completions.
+
+        That takes a second or more at scale, so it runs in the background: the written
+        document is searchable at once, its pinyin and completions follow shortly after.
+        """
         self._stamp = _stamp(self.settings.index_dir)
+        self._derived_stale.set()
+        if self._derived_lock.acquire(blocking=False):
+            threading.Thread(target=self._rebuild_derived, daemon=True).start()
+
+    def _rebuild_derived(self) -> None:
+        try:
+            while self._derived_stale.is_set():
+                self._derived_stale.clear()
+                self.search.vocab = _vocabulary(self.index, self.segmenter, self.synonyms)
+                self.suggester = self.search.suggester = _suggester(self.index, self.synonyms)
+        finally:
+            self._derived_lock.release()
+
+    def wait_for_derived(self, timeout: float = 30.0) -> bool:
+        """Block until background vocabulary/completion rebuilds are done (tests, CLI)."""
+        if not self._derived_lock.acquire(timeout=timeout):
+            return False
+        self._derived_lock.release()
+        return True
 
     def refresh_if_changed(self) -> bool:
         """Reopen the index when another process switched builds or updated this one.
@@ -78,6 +101,7 @@ class Runtime:
         return True
 
     def close(self) -> None:
+        self.wait_for_derived()
         self.index.close()
         self.synonyms.close()
 

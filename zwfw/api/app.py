@@ -11,8 +11,8 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request, Response
 
 from zwfw import __version__
-from zwfw.api import errors
-from zwfw.api.routes import admin_synonyms, health, qa, search, suggest
+from zwfw.api import errors, services
+from zwfw.api.routes import admin_faq, admin_synonyms, chat, health, qa, search, suggest
 from zwfw.core.errors import ZwfwError
 from zwfw.core.settings import Settings, get_settings
 from zwfw.runtime import Runtime, load_runtime
@@ -23,9 +23,7 @@ REFRESH_SECONDS = 1.0
 
 def _load(app: FastAPI, settings: Settings) -> None:
     try:
-        runtime = load_runtime(settings)
-        app.state.synonyms = runtime.synonyms
-        app.state.runtime = runtime
+        services.attach(app, load_runtime(settings))
         log.info("index loaded: %s", app.state.runtime.index.build)
     except ZwfwError as exc:
         app.state.load_error = exc.message
@@ -62,9 +60,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         stop.set()
         if thread is not None:
             thread.join(timeout=5)
-        runtime: Runtime | None = getattr(app.state, "runtime", None)
-        if runtime is not None:
-            runtime.close()
+        services.detach(app)
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
@@ -76,8 +72,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         description="Unified search and customer service for government services.",
     )
     app.state.settings = settings or get_settings()
-    app.state.runtime = runtime
-    app.state.synonyms = runtime.synonyms if runtime else None
+    services.empty(app)
+    if runtime is not None:
+        services.attach(app, runtime)
     app.state.load_error = None
 
     @app.middleware("http")
@@ -91,7 +88,10 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         return response
 
     errors.install(app)
-    routers = (health.router, search.router, suggest.router, qa.router, admin_synonyms.router)
+    routers = (
+        health.router, search.router, suggest.router, qa.router, chat.router,
+        admin_synonyms.router, admin_faq.router,
+    )  # fmt: skip
     for router in routers:
         app.include_router(router)
     return app

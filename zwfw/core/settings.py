@@ -109,6 +109,11 @@ class AdminSettings(BaseModel):
         return values
 
 
+class ChatSettings(BaseModel):
+    # A chat session (its context: the item under discussion) expires after this idle time.
+    session_ttl_seconds: int = Field(1800, ge=60)
+
+
 class ApiSettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
@@ -130,6 +135,7 @@ class Settings(BaseSettings):
     indexer: IndexerSettings = IndexerSettings()
     api: ApiSettings = ApiSettings()
     admin: AdminSettings = AdminSettings()
+    chat: ChatSettings = ChatSettings()
 
     @field_validator("index_dir")
     @classmethod

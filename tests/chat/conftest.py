@@ -1,0 +1,63 @@
+"""Chat fixtures: an assistant over the shared read-only demo index, and a writable copy."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from zwfw.chat import ChatReply, ChatService, create_chat_service
+from zwfw.core.settings import Settings
+from zwfw.models import Segmenter
+from zwfw.models.encoders import CachedEncoder
+from zwfw.runtime import Runtime, load_runtime
+
+
+@pytest.fixture
+def chat(demo_runtime: Runtime, tmp_path: Path) -> ChatService:
+    """The assistant over the demo index; only its session database is written."""
+    return create_chat_service(tmp_path / "chat.sqlite", demo_runtime.search, demo_runtime.qa)
+
+
+@dataclass
+class Conversation:
+    """One citizen's session: each `say` continues it."""
+
+    chat: ChatService
+    mode: str = "standard"
+    session_id: str | None = None
+    turns: list[ChatReply] = field(default_factory=list)
+
+    def say(self, message: str) -> ChatReply:
+        reply = self.chat.reply(self.session_id, message, self.mode)
+        self.session_id = reply.session_id
+        self.turns.append(reply)
+        return reply
+
+
+@pytest.fixture
+def talk(chat: ChatService) -> Conversation:
+    return Conversation(chat)
+
+
+@pytest.fixture
+def elder(chat: ChatService) -> Conversation:
+    return Conversation(chat, mode="elder")
+
+
+@pytest.fixture
+def writable_runtime(
+    demo_index_dir: Path, tmp_path: Path, segmenter: Segmenter, encoder: CachedEncoder
+) -> Iterator[Runtime]:
+    """A runtime over a private copy of the demo index, for tests that edit it (the shared
+    `demo_runtime` must stay read-only). Copying the built index takes milliseconds where
+    a rebuild re-encodes every document."""
+    index_dir = tmp_path / "index"
+    shutil.copytree(demo_index_dir, index_dir)
+    settings = Settings(index_dir=index_dir, state_db=tmp_path / "state.sqlite")
+    runtime = load_runtime(settings, (segmenter, encoder))
+    yield runtime
+    runtime.close()

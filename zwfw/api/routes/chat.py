@@ -1,0 +1,69 @@
+"""The customer-service assistant over HTTP: `POST /v1/chat` (see docs/chat.md)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from zwfw.chat import ChatService
+from zwfw.core.errors import IndexNotReady
+
+router = APIRouter(prefix="/v1", tags=["chat"])
+
+
+class ChatRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    session_id: str | None = Field(
+        None,
+        pattern=r"^[A-Za-z0-9_-]{1,64}$",
+        description="omit on the first turn; send back the one returned to keep the context",
+    )
+    message: str = Field(min_length=1, max_length=200, examples=["办护照要带什么"])
+    mode: Literal["standard", "elder"] = Field(
+        "standard", description="elder: short replies written to be read aloud"
+    )
+
+
+class ChatSourcePublic(BaseModel):
+    id: str
+    type: Literal["item", "faq"]
+    title: str
+    url: str | None
+
+
+class ChatCardPublic(BaseModel):
+    id: str
+    type: Literal["item", "app"]
+    title: str
+    url: str | None
+    department: str
+    region: str
+    online: bool
+
+
+class ChatResponse(BaseModel):
+    session_id: str
+    reply: str
+    action: Literal["answer", "clarify", "navigate", "handoff", "smalltalk"]
+    sources: list[ChatSourcePublic] = Field(description="where the answer comes from")
+    cards: list[ChatCardPublic] = Field(description="services and apps to render")
+    options: list[str] = Field(description="quick replies; send one back as the next message")
+
+
+def get_chat(request: Request) -> ChatService:
+    chat: ChatService | None = getattr(request.app.state, "chat", None)
+    if chat is None:
+        raise IndexNotReady("the assistant is not loaded yet")
+    return chat
+
+
+ChatDep = Annotated[ChatService, Depends(get_chat)]
+
+
+@router.post("/chat", response_model=ChatResponse)
+def chat(body: ChatRequest, service: ChatDep) -> ChatResponse:
+    turn = service.reply(body.session_id, body.message, body.mode)
+    return ChatResponse.model_validate(asdict(turn))

@@ -1,0 +1,94 @@
+"""Elderly mode: replies short and plain enough to be read aloud.
+
+The rules (docs/chat.md): the first sentence carries the answer in at most 40 characters;
+no tables, no URLs read aloud (the card on screen carries the link); numbers and dates in
+their spoken form; at most three quick replies, because a list of six is not remembered
+when heard.
+"""
+
+from __future__ import annotations
+
+import re
+
+from zwfw.chat.spoken import speak_numbers
+
+FIRST_SENTENCE_MAX = 40
+MAX_OPTIONS = 3
+
+_URL = re.compile(r"(https?://|www\.)[^\s，。；、）)]+")
+# "依据《…》（发改价格〔2003〕2322号）": the legal basis, for the screen, not the ear.
+_CITATION = re.compile(r"[，,]?\s*依据[^。；;]*")
+_PAREN = re.compile(r"[(（][^()（）]*[)）]")
+_TABLE_LINE = re.compile(r"^\s*\|.*$", re.M)
+_LIST_MARK = re.compile(r"^\s*(?:\d+[.、．]|[-*•])\s*", re.M)
+_SENTENCE_END = re.compile(r"[。！？!?]")
+_SOFT_BREAK = "，；、：,;:"
+_ORDINALS = "一二三四五六七八九十"
+
+
+def short_name(title: str) -> str:
+    """A title without its bracketed qualifiers: 普通护照签发（首次申请） → 普通护照签发."""
+    return _PAREN.sub("", title).strip() or title
+
+
+def plain(text: str) -> str:
+    """The text with everything a listener cannot use removed: links, tables, citations of
+    documents, bracketed asides, list markup. Numbers are then written as spoken."""
+    text = _TABLE_LINE.sub("", text)
+    text = _URL.sub("", text)
+    text = _CITATION.sub("", text)
+    while _PAREN.search(text):
+        text = _PAREN.sub("", text)
+    text = re.sub(r"(入口|网址|链接)[：:]\s*(?=[\n。]|$)", "", text)
+    text = text.replace("/", "每")
+    return speak_numbers(text)
+
+
+def enumerate_spoken(items: list[str]) -> str:
+    """List items as a sentence: 第一，…；第二，…。 instead of a numbered list."""
+    parts = [
+        f"第{_ORDINALS[i] if i < len(_ORDINALS) else i + 1}，{_LIST_MARK.sub('', item)}"
+        for i, item in enumerate(items)
+    ]
+    return "；".join(parts) + "。" if parts else ""
+
+
+def cap_first_sentence(text: str, limit: int = FIRST_SENTENCE_MAX) -> str:
+    """Make the first sentence at most `limit` characters, breaking at a comma when possible
+    so no words are lost, only the pause gets longer."""
+    text = text.strip()
+    end = _SENTENCE_END.search(text)
+    first_len = end.start() + 1 if end else len(text)
+    if first_len <= limit:
+        return text
+    window = text[: limit - 1]
+    cut = max(window.rfind(c) for c in _SOFT_BREAK)
+    if cut <= 0:
+        return text[: limit - 1] + "。" + text[limit - 1 :]
+    return text[:cut] + "。" + text[cut + 1 :]
+
+
+def for_elder(headline: str, details: list[str]) -> str:
+    """The elderly-mode reply: a headline, then the details as spoken sentences."""
+    numbered = bool(details) and all(_LIST_MARK.match(d) for d in details)
+    lines = [plain(_LIST_MARK.sub("", d)) for d in details]
+    listed = [d for d in lines if d.strip(" 。")]
+    body = enumerate_spoken(listed) if numbered else "".join(_end(d) for d in listed)
+    return cap_first_sentence(_end(plain(headline)) + body)
+
+
+def _end(sentence: str) -> str:
+    sentence = " ".join(sentence.split()).strip("；; ")
+    if not sentence:
+        return ""
+    return sentence if sentence[-1] in "。！？!?" else sentence + "。"
+
+
+def cap_options(options: list[str]) -> list[str]:
+    return options[:MAX_OPTIONS]
+
+
+def finish(text: str) -> str:
+    """The last pass over every elderly-mode reply, whatever produced it: no link, no digit,
+    a short first sentence (safe on text that is already plain)."""
+    return cap_first_sentence(speak_numbers(_URL.sub("", text)))

@@ -1,0 +1,35 @@
+"""Factories the API (and scripts) call to build the chat assistant and the FAQ editor."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from zwfw.chat.faq_admin import DeleteFn, FaqAdmin, UpsertFn
+from zwfw.chat.service import ChatService, NavigateHook
+from zwfw.chat.sessions import SessionStore
+from zwfw.qa import QaService
+from zwfw.search import SearchService
+from zwfw.search.docstore import DocStore
+
+
+def create_chat_service(
+    db_path: Path,
+    search: SearchService,
+    qa: QaService,
+    session_ttl_seconds: int = 1800,
+    navigate: NavigateHook | None = None,
+) -> ChatService:
+    """The assistant, with its sessions in SQLite at `db_path` (the state database)."""
+    return ChatService(search, qa, SessionStore(db_path, session_ttl_seconds), navigate)
+
+
+def create_faq_admin(
+    db_path: Path,
+    docs: DocStore | Callable[[], DocStore],
+    upsert: UpsertFn,
+    delete: DeleteFn,
+) -> FaqAdmin:
+    """The FAQ editor; pass `lambda: runtime.index.docs` so a reloaded index is followed,
+    and `runtime.upsert` / `runtime.delete` so each edit is live at once."""
+    return FaqAdmin(db_path, docs, upsert, delete)

@@ -1,0 +1,110 @@
+"""Answers from service guides: find the service, narrow its variants, then quote a field.
+
+Retrieval finds the best-matching item; its catalogue entry gives the variants (首次,
+补领, each city's). What the citizen said (now or earlier in the session) narrows them; if
+the remaining variants still disagree on the asked field, the assistant asks which one.
+"""
+
+from __future__ import annotations
+
+from zwfw.chat.elder import cap_options, for_elder, short_name
+from zwfw.chat.fields import GuideField, answer_field, field_value
+from zwfw.chat.sessions import SessionState
+from zwfw.chat.types import ChatAction, ChatReply, item_card, item_source
+from zwfw.chat.variants import QUESTIONS, choice_between, group_key, narrow
+from zwfw.core.records import DocKind, Item
+from zwfw.search import Candidate, SearchFilters, SearchService
+
+_ITEMS = SearchFilters(kinds=(DocKind.ITEM,))
+_POOL = 40
+
+
+class GuideAnswers:
+    def __init__(self, search: SearchService) -> None:
+        self.search = search
+
+    def candidates(self, text: str) -> list[Candidate]:
+        """Item candidates for `text`, best first, with the query's region preference."""
+        return self.search.retrieve(self.search.analyze(text), _ITEMS, _POOL)
+
+    def relevant(self, found: list[Candidate]) -> bool:
+        """Trust the top item only when both retrievers vouch for it: a shared word, and a
+        cosine above the bar unrelated text stays below (see SearchSettings)."""
+        if not found:
+            return False
+        top = found[0]
+        return (
+            top.lexical_rank is not None
+            and top.vector_score >= self.search.settings.vector_min_score
+        )
+
+    def find_group(self, text: str) -> list[Item]:
+        """Every variant of the service `text` is about, best first; [] when none is."""
+        found = self.candidates(text)
+        if not self.relevant(found):
+            return []
+        items = [c.record for c in found if isinstance(c.record, Item)]
+        key = group_key(items[0])
+        return [i for i in items if group_key(i) == key]
+
+    def load(self, keys: list[str]) -> list[Item]:
+        records = self.search.index.docs.get(keys)
+        return [r for k in keys if isinstance(r := records.get(k), Item)]
+
+    def answer(self, state: SessionState, fields: list[GuideField], elder: bool) -> ChatReply:
+        """Answer `fields` for the service in `state`, or ask which variant is meant."""
+        items = narrow(self.load(state.group), state.choices, state.region)
+        state.keys = [f"item:{i.id}" for i in items]
+        state.fields = [f.value for f in fields]
+        differing = [f for f in fields if len({field_value(i, f) for i in items}) > 1]
+        choice = choice_between(items) if differing else None
+        if choice is not None:
+            state.pending, state.options = choice.dimension, dict(choice.options)
+            labels = list(choice.options)
+            name = short_name(items[0].catalog_name or items[0].name)
+            lead = f"「{name}」分几种情况，办理要求不同。"
+            question = QUESTIONS[choice.dimension]
+            text = for_elder(f"{name}分几种情况。{question}", []) if elder else lead + question
+            return ChatReply(
+                "",
+                text,
+                ChatAction.CLARIFY,
+                cards=[item_card(i) for i in items[:5]],
+                options=cap_options(labels) if elder else labels,
+            )
+        state.pending, state.options = None, {}
+        return self._quote(items, fields, elder)
+
+    def _quote(self, items: list[Item], fields: list[GuideField], elder: bool) -> ChatReply:
+        item = items[0]
+        name = short_name(item.name) if elder else item.name
+        if len({i.region_code for i in items}) == 1 and not elder:
+            name = f"{item.region_name}{name}" if item.region_name not in name else name
+        parts = [answer_field(item, f, name) for f in fields]
+        if elder:
+            text = "".join(for_elder(p.headline, list(p.details)) for p in parts)
+        else:
+            text = "\n".join("\n".join((p.headline, *p.details)) for p in parts)
+            if len(items) > 1:
+                regions = "、".join(dict.fromkeys(i.region_name for i in items))
+                text += f"\n（{regions}的办事指南在这一点上相同。）"
+            text += f"\n来源：《{item.name}》办事指南（{item.department}）"
+        follow = [q for f, q in _FOLLOW_UPS.items() if f not in fields]
+        return ChatReply(
+            "",
+            text,
+            ChatAction.ANSWER,
+            sources=[item_source(i) for i in items[:3]],
+            cards=[item_card(item)],
+            options=follow[:3],
+        )
+
+
+# Quick replies after an answer: the other guide questions people ask most.
+_FOLLOW_UPS = {
+    GuideField.MATERIALS: "需要带什么材料",
+    GuideField.FEE: "要多少钱",
+    GuideField.LOCATION: "在哪里办",
+    GuideField.TIME_LIMIT: "多久能办好",
+    GuideField.ONLINE: "网上能办吗",
+}
