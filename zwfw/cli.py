@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 from pathlib import Path
 from typing import Annotated
 
@@ -64,10 +63,11 @@ def serve(
     import uvicorn
 
     from zwfw.api import create_app
+    from zwfw.ops import install_json_logging
     from zwfw.search.store import current_build
 
     settings = _settings(index_dir)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    stop_logging = install_json_logging()
     if demo and current_build(settings.index_dir) is None:
         try:
             _build(settings, [DEMO_DATA])
@@ -75,12 +75,16 @@ def serve(
             raise _fail(exc) from exc
     from zwfw.api.http_protocol import Utf8TargetH11Protocol
 
-    uvicorn.run(
-        create_app(settings),
-        host=host or settings.api.host,
-        port=port or settings.api.port,
-        http=Utf8TargetH11Protocol,
-    )
+    try:
+        uvicorn.run(
+            create_app(settings),
+            host=host or settings.api.host,
+            port=port or settings.api.port,
+            http=Utf8TargetH11Protocol,
+            log_config=None,  # our JSON lines, not uvicorn's plain text
+        )
+    finally:
+        stop_logging()
 
 
 @app.command()

@@ -11,8 +11,21 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request, Response
 
 from zwfw import __version__
-from zwfw.api import errors, services
-from zwfw.api.routes import admin_faq, admin_synonyms, chat, health, qa, search, suggest
+from zwfw.api import errors, observability, services
+from zwfw.api.routes import (
+    admin_faq,
+    admin_synonyms,
+    analytics,
+    chat,
+    curation,
+    health,
+    metrics,
+    personal,
+    qa,
+    ratings,
+    search,
+    suggest,
+)  # fmt: skip
 from zwfw.core.errors import ZwfwError
 from zwfw.core.settings import Settings, get_settings
 from zwfw.runtime import Runtime, load_runtime
@@ -49,6 +62,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Loads the index in a background thread so /healthz answers at once and /readyz says
     503 until the index is usable."""
     settings: Settings = app.state.settings
+    owns_ops = services.start_ops(app)
     stop = threading.Event()
     thread = None
     if getattr(app.state, "runtime", None) is None:
@@ -61,6 +75,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if thread is not None:
             thread.join(timeout=5)
         services.detach(app)
+        if owns_ops:
+            app.state.ops.close()
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
@@ -73,6 +89,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     )
     app.state.settings = settings or get_settings()
     services.empty(app)
+    app.state.ops = None
     if runtime is not None:
         services.attach(app, runtime)
     app.state.load_error = None
@@ -88,9 +105,11 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         return response
 
     errors.install(app)
+    observability.install(app)
     routers = (
         health.router, search.router, suggest.router, qa.router, chat.router,
-        admin_synonyms.router, admin_faq.router,
+        admin_synonyms.router, admin_faq.router, personal.router, ratings.router,
+        analytics.router, curation.router, metrics.router,
     )  # fmt: skip
     for router in routers:
         app.include_router(router)

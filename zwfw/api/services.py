@@ -7,15 +7,19 @@ is the one place that knows how they are constructed and closed.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Sequence
 from contextlib import suppress
+from typing import cast
 
 from fastapi import FastAPI
 
+from zwfw.core.errors import IndexNotReady
 from zwfw.core.settings import Settings
 from zwfw.runtime import Runtime
+from zwfw.search.synonyms import RuleKind, SynonymRule
 
 log = logging.getLogger(__name__)
-SERVICES = ("synonyms", "chat", "faq_admin")
+SERVICES = ("synonyms", "chat", "faq_admin", "personal")
 
 
 def attach(app: FastAPI, runtime: Runtime) -> None:
@@ -32,7 +36,60 @@ def attach(app: FastAPI, runtime: Runtime) -> None:
     app.state.faq_admin = create_faq_admin(
         settings.state_db, lambda: runtime.index.docs, runtime.upsert, runtime.delete
     )
+    app.state.personal = _personal(settings, runtime)
+    ops = getattr(app.state, "ops", None)
+    if ops is not None:
+        from zwfw.ops import TimedEncoder
+
+        runtime.search.encoder = TimedEncoder(runtime.search.encoder, ops.metrics)
     app.state.runtime = runtime
+
+
+def _personal(settings: Settings, runtime: Runtime) -> object | None:
+    """The personal space, or None (its routes answer 503) until its secrets are configured."""
+    cfg = settings.personal
+    if cfg.token_secret is None or cfg.id_salt is None:
+        log.info("personal space disabled: set ZWFW_PERSONAL__TOKEN_SECRET and …__ID_SALT")
+        return None
+    from zwfw.core.records import Item, Policy
+    from zwfw.personal import create_personal_service
+
+    docs = runtime.index.docs
+    cfg.db.parent.mkdir(parents=True, exist_ok=True)
+    return create_personal_service(
+        cfg.db, cfg.token_secret.get_secret_value(), cfg.id_salt.get_secret_value(),
+        [p for p in docs.iter_kind("policy") if isinstance(p, Policy)],
+        [i for i in docs.iter_kind("item") if isinstance(i, Item)],
+        cfg.retention_days,
+    )  # fmt: skip
+
+
+def start_ops(app: FastAPI) -> bool:
+    """Create the operations container (ratings, query log, curation, metrics) unless one
+    was passed in; returns whether this app owns it and must close it."""
+    if getattr(app.state, "ops", None) is not None:
+        return False
+    from zwfw.ops import Publishers, create_ops
+
+    settings: Settings = app.state.settings
+    tokens: dict[str, str] = dict.fromkeys(settings.admin.token_hashes, "admin")
+    tokens |= settings.ops.role_tokens
+    settings.ops.db.parent.mkdir(parents=True, exist_ok=True)
+    app.state.ops = create_ops(settings.ops.db, tokens, Publishers(synonym=_synonym_publisher(app)))
+    return True
+
+
+def _synonym_publisher(app: FastAPI) -> Callable[[str, Sequence[str], str], None]:
+    """Approved synonym proposals go live through the same store as admin edits."""
+
+    def publish(kind: str, terms: Sequence[str], author: str) -> None:
+        store = getattr(app.state, "synonyms", None)
+        if store is None:
+            raise IndexNotReady("synonyms are not loaded")
+        rule = SynonymRule(id=None, kind=cast(RuleKind, kind), terms=tuple(terms))
+        store.create(rule, author=author)
+
+    return publish
 
 
 def detach(app: FastAPI) -> None:
@@ -41,6 +98,7 @@ def detach(app: FastAPI) -> None:
     closers = [
         getattr(getattr(chat, "sessions", None), "close", None),
         getattr(getattr(app.state, "faq_admin", None), "close", None),
+        getattr(getattr(app.state, "personal", None), "close", None),
         getattr(getattr(app.state, "runtime", None), "close", None),
     ]
     for close in closers:

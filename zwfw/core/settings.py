@@ -6,8 +6,9 @@ import re
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -114,6 +115,22 @@ class ChatSettings(BaseModel):
     session_ttl_seconds: int = Field(1800, ge=60)
 
 
+class PersonalSettings(BaseModel):
+    db: Path = Path("var/personal.sqlite")
+    # The personal space is off until both secrets are set: the HS256 key that verifies user
+    # tokens from the identity system (≥ 32 bytes) and the key of the ID-card number HMAC.
+    token_secret: SecretStr | None = None
+    id_salt: SecretStr | None = None
+    retention_days: int = Field(180, ge=1)
+
+
+class OpsSettings(BaseModel):
+    db: Path = Path("var/ops.sqlite")
+    # Curation roles: "sha256:<hex>" of a token → editor | reviewer | admin (`zwfw hash-token`).
+    # Administrator tokens (ZWFW_ADMIN__TOKEN_HASHES) have the admin role too.
+    role_tokens: dict[str, Literal["editor", "reviewer", "admin"]] = Field(default_factory=dict)
+
+
 class ApiSettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
@@ -136,6 +153,8 @@ class Settings(BaseSettings):
     api: ApiSettings = ApiSettings()
     admin: AdminSettings = AdminSettings()
     chat: ChatSettings = ChatSettings()
+    personal: PersonalSettings = PersonalSettings()
+    ops: OpsSettings = OpsSettings()
 
     @field_validator("index_dir")
     @classmethod

@@ -82,14 +82,14 @@ class RatingStore:
         return int(cur.lastrowid or 0)
 
     def by_target(
-        self, period: Period = Period(), target_type: TargetType | None = None
+        self, period: Period | None = None, target_type: TargetType | None = None
     ) -> list[Aggregate]:
         """Per target (`type:id`), most ratings first."""
         key = "target_type || ':' || target_id"
         extra = ("target_type = ?", [target_type.value]) if target_type else ("1=1", [])
         return self._aggregate(key, period, extra)
 
-    def by_department(self, period: Period = Period()) -> list[Aggregate]:
+    def by_department(self, period: Period | None = None) -> list[Aggregate]:
         """Per responsible department ("" when the target was not found in the index)."""
         return self._aggregate("department", period, ("1=1", []))
 
@@ -108,9 +108,9 @@ class RatingStore:
             self._db.close()
 
     def _aggregate(
-        self, key: str, period: Period, extra: tuple[str, Sequence[object]]
+        self, key: str, period: Period | None, extra: tuple[str, Sequence[object]]
     ) -> list[Aggregate]:
-        where, params = period.where()
+        where, params = (period or Period()).where()
         counts = ", ".join(f"SUM(score = {s})" for s in range(1, 6))
         sql = (
             f"SELECT {key}, COUNT(*), AVG(score), {counts} FROM ratings"

@@ -83,9 +83,7 @@ def _node(data: object, path: str, audience: str) -> Node:
         return Not(_node(data["not"], f"{path}.not", audience))
     if keys == {"field", "op", "value"}:
         return _comparison(data, path, audience)
-    raise _Bad(
-        f"{path}: expected all/any/not or field/op/value, got keys {sorted(keys)}"
-    )
+    raise _Bad(f"{path}: expected all/any/not or field/op/value, got keys {sorted(keys)}")
 
 
 def _comparison(data: dict[str, Any], path: str, audience: str) -> Comparison:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 from typing import Literal
 
 Audience = Literal["person", "enterprise"]
@@ -78,7 +79,6 @@ def _f(
     return FieldSpec(name, label, kind, audience, source or name, choices)
 
 
-
 _RULE_FIELDS = (
     _f("age", "年龄", Kind.INT, "person", source="birth_year"),
     _f("birth_year", "出生年份", Kind.INT, "person"),
@@ -137,6 +137,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
 }
 
 
+@cache
 def bit_of(audience: Audience, stored_field: str) -> int:
     """The consent-mask bit of a stored field."""
     names = [name for name, _ in STORED[audience]]

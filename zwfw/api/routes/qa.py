@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
+from zwfw.api import observability
 from zwfw.api.deps import QaDep
 from zwfw.api.schemas import QaRequest, QaResponse
 
@@ -13,6 +14,7 @@ router = APIRouter(prefix="/v1", tags=["qa"])
 
 
 @router.post("/qa", response_model=QaResponse)
-def ask(body: QaRequest, qa: QaDep) -> QaResponse:
+def ask(request: Request, body: QaRequest, qa: QaDep) -> QaResponse:
     result = qa.ask(body.question)
+    observability.log_qa_turn(request, body.question, result)
     return QaResponse.model_validate(asdict(result))

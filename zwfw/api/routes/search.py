@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
+from zwfw.api import observability
 from zwfw.api.deps import SearchDep
 from zwfw.api.schemas import SearchResponse
 from zwfw.core.errors import InvalidQuery, InvalidRecord
@@ -28,6 +29,7 @@ def parse_types(types: str | None) -> tuple[DocKind, ...]:
 
 @router.get("/search", response_model=SearchResponse)
 def search(
+    request: Request,
     svc: SearchDep,
     q: Annotated[str, Query(min_length=1, description="the user's query, any script or pinyin")],
     types: Annotated[str | None, Query(description="comma-separated: item,app,faq,policy")] = None,
@@ -48,4 +50,5 @@ def search(
         online=online,
     )
     result = svc.search(q, filters, page=page, size=size)
+    observability.log_search_turn(request, result, offset=(page - 1) * size)
     return SearchResponse.model_validate(asdict(result))

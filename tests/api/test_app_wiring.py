@@ -1,0 +1,77 @@
+"""The whole app as `zwfw serve` builds it: every service wired, through one TestClient."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import jwt
+import pytest
+from fastapi.testclient import TestClient
+
+from zwfw.api import create_app
+from zwfw.api.auth import hash_token
+from zwfw.core.settings import AdminSettings, OpsSettings, PersonalSettings, Settings
+from zwfw.models import Segmenter
+from zwfw.models.encoders import CachedEncoder
+from zwfw.runtime import load_runtime
+
+SECRET = "wiring-test-secret-key-of-32-bytes!"
+ADMIN = {"Authorization": "Bearer admin-s3cret"}
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def client(
+    demo_index_dir: Path, tmp_path: Path, segmenter: Segmenter, encoder: CachedEncoder
+) -> Iterator[TestClient]:
+    index_dir = tmp_path / "index"
+    shutil.copytree(demo_index_dir, index_dir)
+    settings = Settings(
+        index_dir=index_dir, state_db=tmp_path / "state.sqlite",
+        admin=AdminSettings(token_hashes=[hash_token("admin-s3cret")]),
+        personal=PersonalSettings(db=tmp_path / "personal.sqlite", token_secret=SECRET,
+                                  id_salt="wiring-test-id-salt"),
+        ops=OpsSettings(db=tmp_path / "ops.sqlite"),
+    )  # fmt: skip
+    runtime = load_runtime(settings, (segmenter, encoder))
+    with TestClient(create_app(settings, runtime=runtime)) as c:
+        yield c
+
+
+def test_search_turns_reach_the_analytics(client: TestClient) -> None:
+    assert client.get("/v1/search", params={"q": "护照补办"}).status_code == 200
+    client.app.state.ops.querylog.flush()  # type: ignore[attr-defined]
+    top = client.get("/v1/admin/analytics/top-queries", headers=ADMIN).json()
+    assert any(row["query"] == "护照补办" for row in top)
+
+
+def test_ratings_and_metrics_are_served(client: TestClient) -> None:
+    rated = client.post("/v1/ratings", json={"target": {"type": "item", "id": "x"}, "score": 5})
+    assert rated.status_code in (200, 201, 202), rated.text
+    assert (
+        client.post(
+            "/v1/ratings", json={"target": {"type": "x", "id": "x"}, "score": 9}
+        ).status_code
+        == 422
+    )
+    metrics = client.get("/metrics").text
+    assert "zwfw_" in metrics
+
+
+def test_the_personal_space_is_on_when_its_secrets_are_set(client: TestClient) -> None:
+    token = jwt.encode({"sub": "u1", "exp": int(time.time()) + 60}, SECRET, algorithm="HS256")
+    mine = client.get("/v1/users/u1/recommendations", headers={"Authorization": f"Bearer {token}"})
+    assert mine.status_code == 200, mine.text
+    theirs = client.get(
+        "/v1/users/u2/recommendations", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert theirs.status_code == 403
+
+
+def test_chat_answers_through_the_full_app(client: TestClient) -> None:
+    reply = client.post("/v1/chat", json={"message": "你好"}).json()
+    assert reply["action"] and reply["session_id"]

@@ -1,0 +1,173 @@
+"""The curation loop over HTTP: tasks, proposals, review, publishing and the audit log.
+
+Callers present a role-bearing bearer token (editor, reviewer, admin): 401 without a valid
+one, 403 when the role lacks the permission. The audit log has only a GET route; its
+immutability is enforced by SQLite triggers as well (see `zwfw.ops.audit`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, ConfigDict, Field
+
+from zwfw.api.errors import problem
+from zwfw.api.observability import OpsDep, get_ops
+from zwfw.ops import (
+    Actor,
+    CurationConflict,
+    NotAllowed,
+    Ops,
+    Permission,
+    Proposal,
+    ProposalKind,
+    ProposalState,
+    Task,
+    TaskKind,
+    TaskStatus,
+)
+from zwfw.ops.audit import AuditEntry
+
+_bearer = HTTPBearer(auto_error=False, description="an editor, reviewer or admin token")
+
+
+def current_actor(
+    ops: Annotated[Ops, Depends(get_ops)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Actor:
+    """The caller, or 401 when the token is missing or unknown."""
+    token = credentials.credentials.strip() if credentials else ""
+    actor = ops.roles.identify(token) if token else None
+    if actor is None:
+        detail = "a curation bearer token is required" if not token else "the token is not valid"
+        raise HTTPException(401, detail=detail, headers={"WWW-Authenticate": "Bearer"})
+    return actor
+
+
+def requires(permission: Permission) -> Callable[[Actor], Actor]:
+    """A dependency that lets through actors whose role grants `permission`, else 403."""
+
+    def check(actor: Annotated[Actor, Depends(current_actor)]) -> Actor:
+        if not actor.can(permission):
+            raise HTTPException(403, f"the {actor.role.value} role may not {permission.value}")
+        return actor
+
+    return check
+
+
+Reader = Annotated[Actor, Depends(requires(Permission.READ))]
+Editor = Annotated[Actor, Depends(requires(Permission.PROPOSE))]
+Reviewer = Annotated[Actor, Depends(requires(Permission.REVIEW))]
+Publisher = Annotated[Actor, Depends(requires(Permission.PUBLISH))]
+
+router = APIRouter(prefix="/v1/admin/curation", tags=["curation"])
+
+
+class ProposalCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    kind: ProposalKind
+    payload: dict[str, Any] = Field(
+        description='synonym: {"kind", "terms"}; faq: {"question", "answer"};'
+        ' nav_hint: {"query", "target_type", "target_id"}',
+        examples=[{"kind": "equivalent", "terms": ["社保卡", "社会保障卡"]}],
+    )
+    task_id: int | None = Field(None, description="the task this proposal fixes")
+
+
+class ProposalUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    payload: dict[str, Any]
+
+
+class Rejection(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+@router.get("/tasks", response_model=list[Task])
+def list_tasks(
+    ops: OpsDep,
+    _: Reader,
+    status: TaskStatus | None = TaskStatus.OPEN,
+    kind: TaskKind | None = None,
+) -> list[Task]:
+    """Recurring failures, most frequent first (refreshed from the logs at most once a minute)."""
+    ops.curation.refresh_tasks()
+    return ops.curation.tasks(status, kind)
+
+
+@router.post("/tasks/{task_id}/dismiss", response_model=Task)
+def dismiss_task(task_id: int, request: Request, ops: OpsDep, actor: Editor) -> Any:
+    return _guard(request, lambda: ops.curation.dismiss_task(actor, task_id))
+
+
+@router.get("/proposals", response_model=list[Proposal])
+def list_proposals(
+    ops: OpsDep,
+    _: Reader,
+    state: ProposalState | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> list[Proposal]:
+    return ops.curation.proposals(state, limit)
+
+
+@router.post("/proposals", response_model=Proposal, status_code=201)
+def propose(body: ProposalCreate, request: Request, ops: OpsDep, actor: Editor) -> Any:
+    return _guard(
+        request, lambda: ops.curation.propose(actor, body.kind, body.payload, body.task_id)
+    )
+
+
+@router.get("/proposals/{proposal_id}", response_model=Proposal)
+def get_proposal(proposal_id: int, ops: OpsDep, _: Reader) -> Proposal:
+    return ops.curation.get(proposal_id)
+
+
+@router.put("/proposals/{proposal_id}", response_model=Proposal)
+def edit_proposal(
+    proposal_id: int, body: ProposalUpdate, request: Request, ops: OpsDep, actor: Editor
+) -> Any:
+    return _guard(request, lambda: ops.curation.edit(actor, proposal_id, body.payload))
+
+
+@router.post("/proposals/{proposal_id}/approve", response_model=Proposal)
+def approve(proposal_id: int, request: Request, ops: OpsDep, actor: Reviewer) -> Any:
+    return _guard(request, lambda: ops.curation.approve(actor, proposal_id))
+
+
+@router.post("/proposals/{proposal_id}/reject", response_model=Proposal)
+def reject(
+    proposal_id: int, body: Rejection, request: Request, ops: OpsDep, actor: Reviewer
+) -> Any:
+    return _guard(request, lambda: ops.curation.reject(actor, proposal_id, body.reason))
+
+
+@router.post("/proposals/{proposal_id}/publish", response_model=Proposal)
+def publish(proposal_id: int, request: Request, ops: OpsDep, actor: Publisher) -> Any:
+    """Make an approved proposal live through the connected store."""
+    return _guard(request, lambda: ops.curation.publish(actor, proposal_id))
+
+
+@router.get("/audit", response_model=list[AuditEntry])
+def audit_log(
+    ops: OpsDep,
+    _: Reader,
+    entity: Annotated[str | None, Query(pattern="^(proposal|task)$")] = None,
+    entity_id: int | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> list[AuditEntry]:
+    """Who did what and when, newest first, with the record before and after."""
+    return ops.curation.audit_log(entity, entity_id, limit)
+
+
+def _guard(request: Request, action: Callable[[], Any]) -> Any:
+    """Run a state change; a forbidden or conflicting one becomes 403 or 409."""
+    try:
+        return action()
+    except NotAllowed as exc:
+        return problem(request, 403, "forbidden", exc.message)
+    except CurationConflict as exc:
+        return problem(request, 409, "conflict", exc.message)

@@ -1,0 +1,98 @@
+"""User feedback: 好差评 ratings of items, answers and apps, and clicks on search results.
+
+Both are open to anonymous users, so both are rate-limited per client address; a click is
+only enqueued (it names the search by the X-Request-ID the search response carried).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from zwfw.api.errors import problem
+from zwfw.api.observability import OpsDep
+from zwfw.core.records import doc_key
+from zwfw.ops import Click, Rating, TargetType
+from zwfw.ops.ratelimit import RateLimiter
+from zwfw.ops.ratings import MAX_COMMENT_CHARS, MAX_TAG_CHARS, MAX_TAGS
+
+router = APIRouter(prefix="/v1", tags=["feedback"])
+
+
+class RatingTarget(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    type: TargetType = Field(description="item, answer (a FAQ answer) or app")
+    id: str = Field(min_length=1, max_length=200)
+
+
+class RatingCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    target: RatingTarget
+    score: int = Field(ge=1, le=5, description="1 非常不满意 … 5 非常满意")
+    tags: list[str] = Field(default_factory=list, max_length=MAX_TAGS)
+    comment: str | None = Field(None, max_length=MAX_COMMENT_CHARS)
+    session_id: str | None = Field(None, max_length=100)
+
+
+class RatingPublic(BaseModel):
+    id: int
+    target: RatingTarget
+    score: int
+    department: str = Field(description="the department responsible for the target, if known")
+
+
+class ClickCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    request_id: str = Field(min_length=1, max_length=100, description="X-Request-ID of the search")
+    position: int = Field(ge=1, le=1000, description="1-based, over the whole result list")
+    id: str = Field(min_length=1, max_length=200, description="the clicked result's id")
+
+
+@router.post(
+    "/ratings", response_model=RatingPublic, status_code=201, responses={429: {"model": None}}
+)
+def rate(body: RatingCreate, request: Request, ops: OpsDep) -> Any:
+    if (limited := _limited(request, ops.rating_limiter)) is not None:
+        return limited
+    tags = tuple(t.strip()[:MAX_TAG_CHARS] for t in body.tags if t.strip())
+    department = _department(request, body.target)
+    rating = Rating(
+        body.target.type, body.target.id, body.score, tags, body.comment, body.session_id,
+        department,
+    )  # fmt: skip
+    rating_id = ops.ratings.add(rating)
+    return RatingPublic(id=rating_id, target=body.target, score=body.score, department=department)
+
+
+@router.post("/clicks", status_code=202, responses={429: {"model": None}})
+def click(body: ClickCreate, request: Request, ops: OpsDep) -> Response:
+    if (limited := _limited(request, ops.click_limiter)) is not None:
+        return limited
+    ops.querylog.record(Click(body.request_id, body.position, body.id))
+    return Response(status_code=202)
+
+
+def _limited(request: Request, limiter: RateLimiter) -> JSONResponse | None:
+    # Keyed by address, not session id: a client chooses its session id freely.
+    client = request.client.host if request.client else "unknown"
+    wait = limiter.acquire(client)
+    if not wait:
+        return None
+    retry = str(math.ceil(wait))
+    detail = f"too many requests from this client; retry in {retry} s"
+    return problem(request, 429, "rate_limited", detail, headers={"Retry-After": retry})
+
+
+def _department(request: Request, target: RatingTarget) -> str:
+    """The department of the rated record in the serving index; "" when the index is not
+    loaded or the record is unknown (the rating is still kept)."""
+    runtime = getattr(request.app.state, "runtime", None)
+    if runtime is None:
+        return ""
+    kind = "faq" if target.type is TargetType.ANSWER else target.type.value
+    record = runtime.index.docs.get([doc_key(kind, target.id)]).get(doc_key(kind, target.id))
+    return str(getattr(record, "department", "") or "")

@@ -1,0 +1,64 @@
+"""The operations services an app builds once at start-up and closes at shutdown."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from zwfw.ops.analytics import Analytics
+from zwfw.ops.curation import Curation, Publishers
+from zwfw.ops.metrics import OpsMetrics
+from zwfw.ops.querylog import QueryLog
+from zwfw.ops.ratelimit import RateLimiter
+from zwfw.ops.ratings import RatingStore
+from zwfw.ops.roles import RoleTokens
+from zwfw.ops.tasks import Thresholds
+
+
+@dataclass
+class Ops:
+    ratings: RatingStore
+    querylog: QueryLog
+    analytics: Analytics
+    curation: Curation
+    metrics: OpsMetrics
+    roles: RoleTokens
+    rating_limiter: RateLimiter
+    click_limiter: RateLimiter
+
+    def close(self) -> None:
+        """Flush the query log (stops its writer thread), then close every connection."""
+        self.querylog.close()
+        self.analytics.close()
+        self.curation.close()
+        self.ratings.close()
+
+
+def create_ops(
+    db_path: Path,
+    role_tokens: Mapping[str, str],
+    publishers: Publishers | None = None,
+    thresholds: Thresholds | None = None,
+    rating_limiter: RateLimiter | None = None,
+) -> Ops:
+    """`role_tokens` maps "sha256:<hex>" token hashes to editor, reviewer or admin.
+
+    `publishers` connect approved proposals to the stores they change; they may also be set
+    later (`ops.curation.publishers = …`), once the runtime that owns the stores is loaded.
+    """
+    metrics = OpsMetrics()
+    roles = RoleTokens(role_tokens)  # fails first: a bad token setting stops start-up
+    ratings = RatingStore(db_path)
+    querylog = QueryLog(db_path, on_drop=metrics.querylog_dropped.inc)
+    return Ops(
+        ratings=ratings,
+        querylog=querylog,
+        analytics=Analytics(db_path, ratings),
+        curation=Curation(db_path, publishers or Publishers(), thresholds or Thresholds()),
+        metrics=metrics,
+        roles=roles,
+        rating_limiter=rating_limiter or RateLimiter(),
+        # Clicks come in bursts while a user browses results; ratings are rare.
+        click_limiter=RateLimiter(capacity=60, per_second=1.0),
+    )

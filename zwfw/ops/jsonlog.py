@@ -1,0 +1,87 @@
+"""Structured JSON log lines that carry the request id and never carry personal data.
+
+One JSON object per line is what log collectors (Loki, ELK, 日志服务) parse without rules.
+The request id comes from a context variable set by the HTTP middleware, so any log call
+made while serving a request is tied to it, including in worker threads (Starlette copies
+the context into its thread pool). Every string is masked with `zwfw.ops.pii.mask`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import queue
+import sys
+from collections.abc import Callable
+from contextvars import ContextVar
+from logging.handlers import QueueHandler, QueueListener
+from typing import IO, Any
+
+from zwfw.ops.pii import mask
+
+request_id_var: ContextVar[str | None] = ContextVar("zwfw_request_id", default=None)
+
+# Attributes every LogRecord has; anything else was passed with `extra=` and is kept.
+_STANDARD = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "taskName"}
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        payload: dict[str, Any] = {
+            "ts": dt.datetime.fromtimestamp(record.created, dt.UTC).isoformat(
+                timespec="milliseconds"
+            ),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": mask(record.getMessage()),
+            "request_id": getattr(record, "request_id", None) or request_id_var.get(),
+        }
+        for key, value in record.__dict__.items():
+            if key not in _STANDARD and key not in payload:
+                payload[key] = _clean(value)
+        if record.exc_info:
+            payload["exception"] = mask(self.formatException(record.exc_info))
+        return json.dumps(payload, ensure_ascii=False, default=lambda v: mask(str(v)))
+
+
+def _clean(value: object) -> object:
+    if isinstance(value, str):
+        return mask(value)
+    if isinstance(value, int | float | bool) or value is None:
+        return value
+    return mask(str(value))
+
+
+class _CapturingQueueHandler(QueueHandler):
+    """Hands records to a background thread, after pinning the request id: the context
+    variable is not visible from the thread that formats and writes the line."""
+
+    def prepare(self, record: logging.LogRecord) -> logging.LogRecord:
+        if getattr(record, "request_id", None) is None:
+            record.request_id = request_id_var.get()
+        return super().prepare(record)
+
+
+def install_json_logging(
+    level: int = logging.INFO, stream: IO[str] | None = None, background: bool = True
+) -> Callable[[], None]:
+    """Send every log record (root logger) to `stream` (stderr) as JSON lines; replaces the
+    root's handlers so uvicorn's plain-text lines do not interleave. Returns a function that
+    writes what is pending and stops the background writer (call it at shutdown).
+
+    With `background`, masking, JSON encoding and the write happen in a listener thread:
+    done inline they cost about 0.3 ms per request (bench/logging_overhead.py).
+    """
+    handler = logging.StreamHandler(stream or sys.stderr)
+    handler.setFormatter(JsonFormatter())
+    root = logging.getLogger()
+    root.setLevel(level)
+    if not background:
+        root.handlers[:] = [handler]
+        return lambda: None
+    pending: queue.SimpleQueue[logging.LogRecord] = queue.SimpleQueue()
+    listener = QueueListener(pending, handler)
+    listener.start()
+    root.handlers[:] = [_CapturingQueueHandler(pending)]
+    return listener.stop
