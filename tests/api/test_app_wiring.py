@@ -75,3 +75,8 @@ def test_the_personal_space_is_on_when_its_secrets_are_set(client: TestClient) -
 def test_chat_answers_through_the_full_app(client: TestClient) -> None:
     reply = client.post("/v1/chat", json={"message": "你好"}).json()
     assert reply["action"] and reply["session_id"]
+
+
+def test_navigation_narrows_a_need_through_the_full_app(client: TestClient) -> None:
+    step = client.post("/v1/nav", json={"need": "我要办护照"}).json()
+    assert step["session_id"] and (step.get("question") or step.get("result"))

@@ -14,12 +14,14 @@ from zwfw import __version__
 from zwfw.api import errors, observability, services
 from zwfw.api.routes import (
     admin_faq,
+    admin_nav,
     admin_synonyms,
     analytics,
     chat,
     curation,
     health,
     metrics,
+    nav,
     personal,
     qa,
     ratings,
@@ -107,7 +109,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     errors.install(app)
     observability.install(app)
     routers = (
-        health.router, search.router, suggest.router, qa.router, chat.router,
+        health.router, search.router, suggest.router, qa.router, chat.router, nav.router,
+        admin_nav.router,
         admin_synonyms.router, admin_faq.router, personal.router, ratings.router,
         analytics.router, curation.router, metrics.router,
     )  # fmt: skip

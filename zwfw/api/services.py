@@ -19,13 +19,14 @@ from zwfw.runtime import Runtime
 from zwfw.search.synonyms import RuleKind, SynonymRule
 
 log = logging.getLogger(__name__)
-SERVICES = ("synonyms", "chat", "faq_admin", "personal")
+SERVICES = ("synonyms", "chat", "faq_admin", "personal", "nav")
 
 
 def attach(app: FastAPI, runtime: Runtime) -> None:
     """Create every service for a loaded runtime, then publish the runtime last, so a request
     that sees the runtime also sees its services."""
     from zwfw.chat import create_chat_service, create_faq_admin
+    from zwfw.nav import create_nav_service
 
     settings: Settings = app.state.settings
     app.state.synonyms = runtime.synonyms
@@ -37,6 +38,7 @@ def attach(app: FastAPI, runtime: Runtime) -> None:
         settings.state_db, lambda: runtime.index.docs, runtime.upsert, runtime.delete
     )
     app.state.personal = _personal(settings, runtime)
+    app.state.nav = create_nav_service(settings.state_db, runtime.search)
     ops = getattr(app.state, "ops", None)
     if ops is not None:
         from zwfw.ops import TimedEncoder
@@ -99,6 +101,7 @@ def detach(app: FastAPI) -> None:
         getattr(getattr(chat, "sessions", None), "close", None),
         getattr(getattr(app.state, "faq_admin", None), "close", None),
         getattr(getattr(app.state, "personal", None), "close", None),
+        getattr(getattr(app.state, "nav", None), "close", None),
         getattr(getattr(app.state, "runtime", None), "close", None),
     ]
     for close in closers:

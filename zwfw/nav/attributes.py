@@ -116,7 +116,7 @@ _REGION_PREFIX = re.compile(r"^(国家税务总局)?([^省市]{2,3}(省|市))?")
 
 
 def short_label(attr: Attr, value: str) -> str:
-    """A few characters a person can say aloud: 广州市 → 广州, 广州市人力资源和社会保障局 → 人社局."""
+    """A few characters a person can say aloud: 广州市 → 广州, 广州市…社会保障局 → 人社局."""
     if attr is Attr.REGION:
         return re.sub("(省|市|自治区)$", "", value) or value
     if attr is Attr.DEPARTMENT:

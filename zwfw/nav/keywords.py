@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from zwfw.nav.attributes import OTHER, Attr
+from zwfw.core.regions import find_in_text
+from zwfw.nav.attributes import OTHER, Attr, variant_in
 
 MAX_VALUES = 5  # words per family; the rest of the candidates answer 其他
 SEEDS = 4  # families tried per step, one per seed word; information gain picks among them
@@ -20,9 +21,14 @@ def keyword_facets(
     names: Mapping[str, str],
     weights: Mapping[str, float],
     words: Callable[[str], list[str]],
+    variant_words: bool = False,
 ) -> dict[str, dict[str, frozenset[str]]]:
-    """For each candidate key, its value in each keyword family ("keyword:<seed>" → {word})."""
-    tokens = {key: _tokens(name, words) for key, name in names.items()}
+    """For each candidate key, its value in each keyword family ("keyword:<seed>" → {word}).
+
+    Variant words (补发, 迁入) are left to the variant question until it has been asked; after
+    it, they are what tells 迁出 from 迁入.
+    """
+    tokens = {key: _tokens(name, words, variant_words) for key, name in names.items()}
     total = sum(weights.values()) or 1.0
     mass: dict[str, float] = {}
     holders: dict[str, set[str]] = {}
@@ -59,5 +65,13 @@ def _family(seed: str, by_mass: list[str], holders: Mapping[str, set[str]]) -> l
     return family
 
 
-def _tokens(name: str, words: Callable[[str], list[str]]) -> set[str]:
-    return {w for w in words(name) if len(w) >= 2 and w not in _GENERIC}
+def _tokens(name: str, words: Callable[[str], list[str]], variant_words: bool) -> set[str]:
+    """Words worth offering; region words are left to the region question."""
+    return {
+        w
+        for w in words(name)
+        if len(w) >= 2
+        and w not in _GENERIC
+        and (variant_words or variant_in(w) is None)
+        and find_in_text(w) is None
+    }

@@ -1,0 +1,300 @@
+"""NavService: one step of guided navigation, from a vague need to an item or a bundle.
+
+Each call takes the user's need (to start) or answer (to continue) and returns the next
+question with its options and counts, the remaining candidates, and, once one item clearly
+wins or no question is worth asking, the result: items, the apps that handle them and one
+de-duplicated materials list. A life event (出生, 开店, 退休…) goes to its bundle instead.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Mapping
+
+from zwfw.core.errors import InvalidQuery, NotFound
+from zwfw.core.records import App, DocKind, Item
+from zwfw.core.regions import find_in_text, name_of, within
+from zwfw.models import normalize
+from zwfw.nav.admin import NavAdmin
+from zwfw.nav.answers import match_answer
+from zwfw.nav.attributes import QUESTIONS, Attr, audiences, facets, short_label, variant, variant_in
+from zwfw.nav.bundles import Bundle, checklist, match_bundle, match_hint
+from zwfw.nav.keywords import keyword_facets
+from zwfw.nav.materials import merge_materials
+from zwfw.nav.narrow import Cand, Option, Question, best_question, keep, kind_of, winner
+from zwfw.nav.need import looks_like_need
+from zwfw.nav.session import (
+    CandidateView,
+    Mode,
+    NavResult,
+    NavStep,
+    OptionView,
+    Pending,
+    PendingOption,
+    Session,
+)
+from zwfw.nav.store import NavStore
+from zwfw.search import SearchFilters, SearchService
+from zwfw.search.docstore import DocStore
+from zwfw.search.service import Fallback
+
+POOL = 40  # candidates retrieved for a need: 驾驶证 alone has 37 variants
+# Weight = (fused / best fused) ** SHARPNESS: RRF scores are flat (rank 1 ≈ 1.3 × rank 20),
+# so without sharpening retrieval's opinion would barely count.
+SHARPNESS = 8.0
+PREFERENCE_BOOST = 3.0  # a variant, audience or region named in the need
+SESSION_TTL = 30 * 60.0  # seconds
+SHOWN = {Mode.STANDARD: 10, Mode.ELDER: 3}
+NOT_FOUND = "没有找到相关事项，请换个说法，或拨打 12345 咨询。"
+
+
+class NavService:
+    def __init__(self, store: NavStore, search: SearchService, docs: Callable[[], DocStore]):
+        self.store = store
+        self.search = search
+        self._docs = docs
+        self.admin = NavAdmin(store, docs)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def step(
+        self,
+        session_id: str | None = None,
+        need: str | None = None,
+        answer: str | None = None,
+        mode: str = "standard",
+    ) -> NavStep:
+        """Start over when `need` is given (keeping `session_id` if any); else apply `answer`
+        to the session's open question. A not-understood answer repeats the question."""
+        chosen = Mode.from_str(mode)
+        if need and need.strip():
+            session = self._start(session_id or uuid.uuid4().hex, need.strip(), chosen)
+            step = self._advance(session)
+        else:
+            session = self._load(session_id)
+            session.mode = chosen.value
+            message = self._answer(session, answer) if answer and answer.strip() else None
+            step = self._ask(session, message) if message else self._advance(session)
+        self.store.save_session(session.id, session.to_json(), SESSION_TTL)
+        return step
+
+    def _load(self, session_id: str | None) -> Session:
+        if not session_id:
+            raise InvalidQuery("start with a need, or continue with a session_id and an answer")
+        state = self.store.load_session(session_id)
+        if state is None:
+            raise NotFound(f"navigation session {session_id!r} has expired; start again")
+        return Session.from_json(state)
+
+    def _start(self, session_id: str, need: str, mode: Mode) -> Session:
+        session = Session(session_id, need, mode.value, region=find_in_text(normalize(need)))
+        hint = match_hint(need, self.store.hints())
+        if hint and hint.bundle_id:
+            session.bundle_id = hint.bundle_id
+        elif hint:
+            session.weights = {f"item:{i}": 1.0 for i in hint.item_ids}
+        elif bundle := self._bundle_for(need):
+            session.bundle_id = bundle.id
+        else:
+            session.weights = self._retrieve(need)
+        return session
+
+    def _bundle_for(self, need: str) -> Bundle | None:
+        """The life event a need names, if it is stated as a need (我想办退休, not 退休人员养老金
+        资格认证), is not one item's variant (补领结婚证), and the open catalogue has its items."""
+        if variant_in(need) not in (None, "首次") or not (looks_like_need(need) or len(need) <= 6):
+            return None
+        bundle = match_bundle(need, self.store.bundles())
+        if bundle is None:
+            return None
+        keys = [f"item:{i}" for step in bundle.steps for ids in step.items.values() for i in ids]
+        return bundle if self._docs().get(keys) else None
+
+    def _retrieve(self, need: str) -> dict[str, float]:
+        q = self.search.analyze(need)
+        filters = SearchFilters(kinds=(DocKind.ITEM,))
+        floors = {
+            Fallback.NONE: self.search.settings.vector_min_score,
+            Fallback.VECTOR_ONLY: self.search.settings.vector_fallback_min_score,
+        }
+        found = []
+        for stage, floor in floors.items():
+            found = self.search.retrieve(q, filters, POOL, stage=stage, vector_floor=floor)
+            if found:
+                break
+        items = [(c.key, c.record, c.fused) for c in found if isinstance(c.record, Item)]
+        if not items:
+            return {}
+        best = max(f for _, _, f in items)
+        prefs = q.preferences
+        weights = {}
+        for key, item, fused in items:
+            weight = (fused / best) ** SHARPNESS
+            if prefs.variant and variant(item) == prefs.variant:
+                weight *= PREFERENCE_BOOST
+            wanted = {"法人": "企业"}.get(prefs.audience or "", prefs.audience)
+            if wanted and wanted in audiences(item):
+                weight *= PREFERENCE_BOOST
+            if prefs.region and within(item.region_code, prefs.region):
+                weight *= PREFERENCE_BOOST
+            weights[key] = weight
+        return weights
+
+    def _answer(self, session: Session, answer: str) -> str | None:
+        """Apply the answer; returns a message when it could not be understood."""
+        pending = session.pending
+        if pending is None:
+            return None
+        options = [Option(o.label, frozenset(o.values), len(o.keys)) for o in pending.options]
+        got = match_answer(answer, options)
+        if not got.understood or (got.skip and session.bundle_id):
+            labels = "、".join(o.label for o in options)
+            return f"没有听懂“{answer.strip()}”，请说“第一个”或选项名称：{labels}。"
+        session.asked.append(pending.attr)
+        session.pending = None
+        if got.option is not None:
+            kept = set(pending.options[options.index(got.option)].keys)
+            if session.bundle_id:
+                session.region = next(iter(kept))
+            else:
+                session.weights = {k: w for k, w in session.weights.items() if k in kept}
+        return None
+
+    def _advance(self, session: Session) -> NavStep:
+        if session.bundle_id:
+            return self._advance_bundle(session)
+        mode = Mode(session.mode)
+        records = self._items(session.weights)
+        variant_asked = Attr.VARIANT.value in session.asked
+        pool = _pool(records, session.weights, self.search.segmenter.words, variant_asked)
+        win = winner(pool)
+        question = None
+        if win is None:
+            question = best_question(
+                pool, set(session.asked), mode.max_options, _labeller(mode), mode.max_label
+            )
+        if question is None:
+            session.pending = None
+            ranked = sorted(pool, key=lambda c: -c.weight)
+            chosen = [win] if win else ranked[:3]
+            items = tuple(records[c.key] for c in chosen)
+            result = NavResult(items, self._apps_for(items), _materials(items))
+            message = None if items else NOT_FOUND
+            return self._step(session, None, result=result, message=message)
+        session.pending = _pending(question, pool, mode)
+        session.questions += 1
+        return self._ask(session, None)
+
+    def _advance_bundle(self, session: Session) -> NavStep:
+        bundle = self._bundle(session.bundle_id or "")
+        regions = bundle.regions
+        region = session.region
+        if region is None and len(regions) == 1:
+            region = regions[0]
+        if region is None:
+            mode = Mode(session.mode)
+            label = short_label if mode is Mode.ELDER else (lambda _a, v: v)
+            options = [
+                PendingOption(label(Attr.REGION, name_of(code)), [name_of(code)], [code])
+                for code in regions[: mode.max_options]
+            ]
+            text = f"“{bundle.name}”要在哪个城市办理？"
+            session.pending = Pending(Attr.REGION.value, text, options)
+            session.questions += 1
+            return self._ask(session, None)
+        session.region = region
+        listing = checklist(bundle, region, self._docs())
+        items = tuple(i for s in listing.steps for i in s.items)
+        result = NavResult(items, listing.apps, listing.materials, listing)
+        message = (
+            None
+            if items
+            else f"{name_of(region)}暂无“{bundle.name}”的在线事项，请到政务服务中心咨询。"
+        )
+        return self._step(session, None, result=result, message=message)
+
+    def _bundle(self, bundle_id: str) -> Bundle:
+        for bundle in self.store.bundles():
+            if bundle.id == bundle_id:
+                return bundle
+        raise NotFound(f"the bundle {bundle_id!r} no longer exists; start again")
+
+    def _ask(self, session: Session, message: str | None) -> NavStep:
+        pending = session.pending
+        if pending is None:
+            return self._advance(session)
+        options = tuple(OptionView(o.label, len(o.keys)) for o in pending.options)
+        return self._step(session, pending.text, options=options, message=message)
+
+    def _step(
+        self,
+        session: Session,
+        question: str | None,
+        options: tuple[OptionView, ...] = (),
+        result: NavResult | None = None,
+        message: str | None = None,
+    ) -> NavStep:
+        return NavStep(
+            session_id=session.id,
+            question=question,
+            options=options,
+            candidates=self._views(session),
+            result=result,
+            message=message,
+            attribute=kind_of(session.pending.attr).value if session.pending else None,
+            questions_asked=session.questions,
+        )
+
+    def _views(self, session: Session) -> tuple[CandidateView, ...]:
+        total = sum(session.weights.values()) or 1.0
+        top = sorted(session.weights.items(), key=lambda kv: -kv[1])[: SHOWN[Mode(session.mode)]]
+        records = self._items(dict(top))
+        return tuple(
+            CandidateView(i.id, i.name, i.region_name, i.department, round(w / total, 4))
+            for key, w in top
+            if (i := records.get(key)) is not None
+        )
+
+    def _items(self, weights: Mapping[str, float]) -> dict[str, Item]:
+        found = self._docs().get(list(weights))
+        return {k: r for k, r in found.items() if isinstance(r, Item)}
+
+    def _apps_for(self, items: tuple[Item, ...]) -> tuple[App, ...]:
+        ids = {i.id for i in items}
+        apps = self._docs().iter_kind("app")
+        return tuple(a for a in apps if isinstance(a, App) and ids & set(a.item_ids))
+
+
+def _pool(
+    records: Mapping[str, Item],
+    weights: Mapping[str, float],
+    words: Callable[[str], list[str]],
+    variant_words: bool,
+) -> list[Cand]:
+    present = {k: w for k, w in weights.items() if k in records}
+    names = {k: normalize(records[k].name) for k in present}
+    keywords = keyword_facets(names, present, words, variant_words)
+    return [
+        Cand(k, w, {**{a.value: v for a, v in facets(records[k]).items()}, **keywords[k]})
+        for k, w in present.items()
+    ]
+
+
+def _labeller(mode: Mode) -> Callable[[str, str], str]:
+    if mode is Mode.ELDER:
+        return lambda attr, value: short_label(kind_of(attr), value)
+    return lambda _attr, value: value
+
+
+def _pending(question: Question, pool: list[Cand], mode: Mode) -> Pending:
+    wording = QUESTIONS[question.kind][1 if mode is Mode.ELDER else 0]
+    options = [
+        PendingOption(o.label, sorted(o.values), [c.key for c in keep(pool, question.attr, o)])
+        for o in question.options
+    ]
+    return Pending(question.attr, wording, options)
+
+
+def _materials(items: tuple[Item, ...]) -> tuple[str, ...]:
+    return tuple(merge_materials([items[0].materials])) if items else ()
