@@ -17,7 +17,9 @@ from zwfw.core.settings import Settings
 from zwfw.indexer import delete, upsert
 from zwfw.models import Segmenter
 from zwfw.models.encoders import CachedEncoder, create_encoder
+from zwfw.models.encoders.use import UseEncoder
 from zwfw.qa import QaService
+from zwfw.qa.rerank import BlendReranker
 from zwfw.search import OpenIndex, SearchService, open_current
 from zwfw.search.store import current_build
 from zwfw.search.suggest import SuggestEntry, Suggester, build_suggester
@@ -141,6 +143,11 @@ def _suggester(index: OpenIndex, synonyms: SynonymStore) -> Suggester:
     return build_suggester(index.docs, (SuggestEntry(t, "synonym", 0.7) for t in sorted(terms)))
 
 
+def _reranker(settings: Settings) -> BlendReranker:
+    weight = settings.qa.rerank_use_weight
+    return BlendReranker(UseEncoder() if weight else None, weight=weight)
+
+
 def load_runtime(
     settings: Settings, tools: tuple[Segmenter, CachedEncoder] | None = None
 ) -> Runtime:
@@ -154,9 +161,9 @@ def load_runtime(
         vocab=_vocabulary(index, segmenter, synonyms), synonyms=synonyms.snapshot,
     )  # fmt: skip
     search.suggester = _suggester(index, synonyms)
+    qa = QaService(search, settings.qa, _reranker(settings))
     runtime = Runtime(
-        settings, segmenter, encoder, index, search, QaService(search, settings.qa), synonyms,
-        search.suggester,
+        settings, segmenter, encoder, index, search, qa, synonyms, search.suggester,
     )  # fmt: skip
     runtime._stamp = _stamp(settings.index_dir)
     return runtime

@@ -82,11 +82,13 @@ class QaSettings(BaseModel):
     vector_weight: float = Field(1.0, ge=0)
     # Calibrated on ../shared/eval/faq_dev.jsonl with bench/calibrate_qa.py (see docs/qa.md).
     # e5 cosines crowd into 0.85–0.95, so the thresholds are close together.
-    answer_min_cosine: float = Field(0.915, ge=0, le=1)
-    answer_min_margin: float = Field(0.01, ge=0, le=1)
-    answer_agree_min_cosine: float = Field(0.92, ge=0, le=1)
-    answer_agree_min_coverage: float = Field(0.0, ge=0, le=1)
+    answer_min_cosine: float = Field(0.935, ge=0, le=1)
+    answer_min_margin: float = Field(0.005, ge=0, le=1)
+    answer_agree_min_cosine: float = Field(0.88, ge=0, le=1)
+    answer_agree_min_coverage: float = Field(0.6, ge=0, le=1)
     clarify_min_cosine: float = Field(0.88, ge=0, le=1)
+    # Second stage (qa/rerank.py): blend e5 with USE over the fused top 20; 0 turns it off.
+    rerank_use_weight: float = Field(0.7, ge=0)
     hotline: str = "12345"
     max_question_chars: int = Field(500, ge=1)
 

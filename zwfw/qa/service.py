@@ -11,6 +11,7 @@ from zwfw.core.records import DocKind, Faq
 from zwfw.core.settings import QaSettings
 from zwfw.models import normalize
 from zwfw.qa.decide import Action, Evidence, decide
+from zwfw.qa.rerank import BlendReranker
 from zwfw.search import Candidate, SearchFilters, SearchService
 
 SUGGESTIONS = 3
@@ -39,8 +40,11 @@ class QaResult:
 
 
 class QaService:
-    def __init__(self, search: SearchService, settings: QaSettings) -> None:
+    def __init__(
+        self, search: SearchService, settings: QaSettings, reranker: BlendReranker | None = None
+    ) -> None:
         self.search, self.settings = search, settings
+        self.reranker = reranker
 
     def candidates(self, question: str, today: dt.date | None = None) -> list[Candidate]:
         """Live FAQ candidates, best first (expired entries are dropped, never answered)."""
@@ -52,7 +56,8 @@ class QaService:
         today = today or dt.date.today()
         weights = (self.settings.lexical_weight, self.settings.vector_weight)
         found = self.search.retrieve(q, SearchFilters(kinds=(DocKind.FAQ,)), 30, weights)
-        return [c for c in found if isinstance(c.record, Faq) and c.record.is_live(today)]
+        live = [c for c in found if isinstance(c.record, Faq) and c.record.is_live(today)]
+        return self.reranker.rerank(question, live) if self.reranker else live
 
     def ask(self, question: str, today: dt.date | None = None) -> QaResult:
         found = self.candidates(question, today)
