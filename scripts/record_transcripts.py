@@ -1,9 +1,8 @@
 """Record the chat transcripts in docs/examples/ against a real HTTP server.
 
 Builds (or reuses, with --index-dir) an index of data/demo, serves `zwfw.api.create_app`
-plus the chat and FAQ-admin routers with uvicorn in a thread, and talks to it over HTTP
-with httpx, exactly as the chatbot widget would. Until the lead wires the chat router into
-`create_app`, this script does that wiring itself (the same lines as in docs/chat.md).
+with uvicorn in a thread, and talks to it over HTTP with httpx, exactly as the chatbot
+widget would.
 
     .venv/bin/python scripts/record_transcripts.py [--index-dir DIR] [--out docs/examples]
 """
@@ -23,8 +22,6 @@ import httpx
 import uvicorn
 
 from zwfw.api import create_app
-from zwfw.api.routes import admin_faq, chat
-from zwfw.chat import create_chat_service, create_faq_admin
 from zwfw.core.settings import Settings
 from zwfw.indexer import build_index, load_sources
 from zwfw.runtime import build_tools, load_runtime
@@ -64,13 +61,7 @@ def _free_port() -> int:
 def _serve(index_dir: Path, state: Path, port: int) -> uvicorn.Server:
     settings = Settings(index_dir=index_dir, state_db=state / "state.sqlite")
     runtime = load_runtime(settings)
-    app = create_app(settings, runtime=runtime)
-    app.include_router(chat.router)
-    app.include_router(admin_faq.router)
-    app.state.chat = create_chat_service(state / "chat.sqlite", runtime.search, runtime.qa)
-    app.state.faq_admin = create_faq_admin(
-        settings.state_db, lambda: runtime.index.docs, runtime.upsert, runtime.delete
-    )
+    app = create_app(settings, runtime=runtime)  # every router and service, as `zwfw serve`
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     threading.Thread(target=server.run, daemon=True).start()
     while not server.started:

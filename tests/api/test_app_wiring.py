@@ -80,3 +80,20 @@ def test_chat_answers_through_the_full_app(client: TestClient) -> None:
 def test_navigation_narrows_a_need_through_the_full_app(client: TestClient) -> None:
     step = client.post("/v1/nav", json={"need": "我要办护照"}).json()
     assert step["session_id"] and (step.get("question") or step.get("result"))
+
+
+def test_a_need_in_chat_starts_navigation_and_the_next_message_answers_it(
+    client: TestClient,
+) -> None:
+    first = client.post("/v1/chat", json={"message": "我要办残疾人证"}).json()
+    assert first["action"] == "navigate"
+    if first["options"]:  # a question: answering with the first option continues navigation
+        second = client.post(
+            "/v1/chat", json={"session_id": first["session_id"], "message": first["options"][0]}
+        ).json()
+        assert second["action"] == "navigate" and second["session_id"] == first["session_id"]
+    # A guide-field question leaves navigation for an answer about the item.
+    third = client.post(
+        "/v1/chat", json={"session_id": first["session_id"], "message": "办护照要带什么"}
+    ).json()
+    assert third["action"] in ("answer", "clarify")

@@ -26,6 +26,7 @@ def attach(app: FastAPI, runtime: Runtime) -> None:
     """Create every service for a loaded runtime, then publish the runtime last, so a request
     that sees the runtime also sees its services."""
     from zwfw.chat import create_chat_service, create_faq_admin
+    from zwfw.chat.nav_bridge import NavBridge
     from zwfw.nav import create_nav_service
 
     settings: Settings = app.state.settings
@@ -39,6 +40,7 @@ def attach(app: FastAPI, runtime: Runtime) -> None:
     )
     app.state.personal = _personal(settings, runtime)
     app.state.nav = create_nav_service(settings.state_db, runtime.search)
+    app.state.chat.nav_bridge = NavBridge(app.state.nav)
     ops = getattr(app.state, "ops", None)
     if ops is not None:
         from zwfw.ops import TimedEncoder

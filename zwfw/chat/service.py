@@ -18,6 +18,7 @@ from zwfw.chat.elder import cap_options, finish, for_elder
 from zwfw.chat.fields import GuideField, detect_fields, names_something, subject_of
 from zwfw.chat.guide import GuideAnswers
 from zwfw.chat.intents import detect_intent, is_need, strip_greeting
+from zwfw.chat.nav_bridge import NavBridge
 from zwfw.chat.sessions import SessionState, SessionStore
 from zwfw.chat.types import ChatAction, ChatReply, Mode, Source
 from zwfw.core.errors import InvalidQuery
@@ -52,6 +53,8 @@ class ChatService:
         # The nav service's entry point, connected by the lead once zwfw.nav exists. If it
         # returns a ChatReply that reply is used; otherwise the built-in cards are.
         self.navigate = navigate
+        # Set when the navigation service is available: needs then start a guided dialogue.
+        self.nav_bridge: NavBridge | None = None
         self.today = today
 
     def reply(
@@ -88,6 +91,10 @@ class ChatService:
             phone = item[0].complaint_phone if item else None
             return _speak(canned.canned(detected, self.search.settings.hotline, phone), elder)
         text = strip_greeting(text)
+        if state.nav_session and self.nav_bridge is not None:
+            step, state.nav_session = self.nav_bridge.answer(state.nav_session, text, elder)
+            if step is not None:
+                return step
         if state.pending and (picked := self._picked(state, text)) is not None:
             return picked if isinstance(picked, ChatReply) else self._guide(state, elder)
         state.pending, state.options = None, {}
@@ -162,6 +169,9 @@ class ChatService:
         return True
 
     def _need(self, state: SessionState, text: str, elder: bool) -> ChatReply:
+        if self.nav_bridge is not None:
+            step, state.nav_session = self.nav_bridge.start(text, elder)
+            return step
         if self.navigate is not None:
             result = self.navigate(text, state.region)
             if isinstance(result, ChatReply):

@@ -39,6 +39,7 @@ class SessionState:
     pending: str | None = None  # what a clarification asked: variant, region, audience, name, faq
     options: dict[str, str] = field(default_factory=dict)  # quick reply → the value it picks
     turns: int = 0
+    nav_session: str | None = None  # a guided navigation in progress (see chat.nav_bridge)
 
     @property
     def item_key(self) -> str | None:
