@@ -35,7 +35,10 @@ def client(
         admin=AdminSettings(token_hashes=[hash_token("admin-s3cret")]),
         personal=PersonalSettings(db=tmp_path / "personal.sqlite", token_secret=SECRET,
                                   id_salt="wiring-test-id-salt"),
-        ops=OpsSettings(db=tmp_path / "ops.sqlite"),
+        ops=OpsSettings(
+            db=tmp_path / "ops.sqlite",
+            role_tokens={hash_token("ed"): "editor", hash_token("rev"): "reviewer"},
+        ),
     )  # fmt: skip
     runtime = load_runtime(settings, (segmenter, encoder))
     with TestClient(create_app(settings, runtime=runtime)) as c:
@@ -97,3 +100,30 @@ def test_a_need_in_chat_starts_navigation_and_the_next_message_answers_it(
         "/v1/chat", json={"session_id": first["session_id"], "message": "办护照要带什么"}
     ).json()
     assert third["action"] in ("answer", "clarify")
+
+
+def test_an_approved_faq_proposal_is_answered_after_publishing(client: TestClient) -> None:
+    question = "长者饭堂的助餐补贴怎么申请？"
+    body = {
+        "kind": "faq",
+        "payload": {"question": question, "answer": "持身份证到社区长者饭堂登记。"},
+    }
+    curation = "/v1/admin/curation/proposals"
+    draft = client.post(curation, json=body, headers={"Authorization": "Bearer ed"}).json()
+    url = f"{curation}/{draft['id']}"
+    assert client.post(f"{url}/approve", headers={"Authorization": "Bearer rev"}).status_code == 200
+    assert client.post(f"{url}/publish", headers=ADMIN).json()["state"] == "live"
+    answer = client.post("/v1/qa", json={"question": question}).json()
+    assert answer["action"] == "answer" and answer["sources"][0]["title"] == question
+
+
+def test_an_approved_navigation_hint_must_name_a_known_item(client: TestClient) -> None:
+    body = {
+        "kind": "nav_hint",
+        "payload": {"query": "开小卖部", "target_type": "item", "target_id": "no-such-item"},
+    }
+    curation = "/v1/admin/curation/proposals"
+    draft = client.post(curation, json=body, headers={"Authorization": "Bearer ed"}).json()
+    url = f"{curation}/{draft['id']}"
+    client.post(f"{url}/approve", headers={"Authorization": "Bearer rev"})
+    assert client.post(f"{url}/publish", headers=ADMIN).status_code == 422

@@ -7,9 +7,10 @@ is the one place that knows how they are constructed and closed.
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable, Sequence
 from contextlib import suppress
-from typing import cast
+from typing import Any, cast
 
 from fastapi import FastAPI
 
@@ -79,8 +80,46 @@ def start_ops(app: FastAPI) -> bool:
     tokens: dict[str, str] = dict.fromkeys(settings.admin.token_hashes, "admin")
     tokens |= settings.ops.role_tokens
     settings.ops.db.parent.mkdir(parents=True, exist_ok=True)
-    app.state.ops = create_ops(settings.ops.db, tokens, Publishers(synonym=_synonym_publisher(app)))
+    publishers = Publishers(
+        synonym=_synonym_publisher(app), faq=_faq_publisher(app), nav_hint=_hint_publisher(app)
+    )
+    app.state.ops = create_ops(settings.ops.db, tokens, publishers)
     return True
+
+
+def _service(app: FastAPI, name: str) -> Any:
+    found = getattr(app.state, name, None)
+    if found is None:
+        raise IndexNotReady(f"the {name} service is not loaded yet")
+    return found
+
+
+def _faq_publisher(app: FastAPI) -> Callable[[str, str, str], None]:
+    """An approved FAQ proposal becomes a live entry through the FAQ editor (versioned)."""
+
+    def publish(question: str, answer: str, author: str) -> None:
+        from zwfw.chat.faq_admin import FaqAdmin
+        from zwfw.core.records import Faq
+
+        faq = Faq(id=FaqAdmin.new_id(), question=question, answer=answer)
+        _service(app, "faq_admin").create(faq, author)
+
+    return publish
+
+
+def _hint_publisher(app: FastAPI) -> Callable[[str, str, str, str], None]:
+    """An approved navigation hint: the failing query now leads to an item or a bundle."""
+
+    def publish(query: str, target_type: str, target_id: str, author: str) -> None:
+        hint = {
+            "id": f"hint-{uuid.uuid4().hex[:10]}",
+            "phrases": [query],
+            "bundle_id": target_id if target_type == "bundle" else None,
+            "item_ids": [target_id] if target_type != "bundle" else [],
+        }
+        _service(app, "nav").admin.save_hint(hint, author)
+
+    return publish
 
 
 def _synonym_publisher(app: FastAPI) -> Callable[[str, Sequence[str], str], None]:
