@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,6 +39,9 @@ class Runtime:
     qa: QaService
     synonyms: SynonymStore
     suggester: Suggester
+    # Called after another process switched builds, so services built on the old index
+    # (FAQ edits to re-apply, the personal space's policies) can follow.
+    listeners: list[Callable[[Runtime], None]] = field(default_factory=list)
     _write_lock: threading.Lock = field(default_factory=threading.Lock)
     _derived_lock: threading.Lock = field(default_factory=threading.Lock)
     _derived_stale: threading.Event = field(default_factory=threading.Event)
@@ -100,6 +103,11 @@ class Runtime:
             self._stamp = stamp
         log.info("index reloaded: %s", self.index.build.name)
         old.close()
+        for listener in self.listeners:
+            try:
+                listener(self)
+            except Exception:  # one failing follower must not stop the others
+                log.exception("a listener failed after the index reload")
         return True
 
     def close(self) -> None:

@@ -127,3 +127,20 @@ def test_an_approved_navigation_hint_must_name_a_known_item(client: TestClient) 
     url = f"{curation}/{draft['id']}"
     client.post(f"{url}/approve", headers={"Authorization": "Bearer rev"})
     assert client.post(f"{url}/publish", headers=ADMIN).status_code == 422
+
+
+def test_admin_faq_edits_survive_a_full_rebuild(
+    client: TestClient, segmenter: Segmenter, encoder: CachedEncoder
+) -> None:
+    from conftest import DEMO
+
+    from zwfw.indexer import build_index, load_sources
+
+    question = "长者饭堂的助餐补贴怎么申请？"
+    faq = {"question": question, "answer": "持身份证到社区长者饭堂登记。"}
+    assert client.post("/v1/admin/faq", json=faq, headers=ADMIN).status_code == 201
+    runtime = client.app.state.runtime  # type: ignore[attr-defined]
+    build_index(load_sources([DEMO]).records, runtime.settings, encoder, segmenter)
+    assert runtime.refresh_if_changed()
+    answer = client.post("/v1/qa", json={"question": question}).json()
+    assert answer["action"] == "answer" and answer["sources"][0]["title"] == question

@@ -40,6 +40,7 @@ def attach(app: FastAPI, runtime: Runtime) -> None:
         settings.state_db, lambda: runtime.index.docs, runtime.upsert, runtime.delete
     )
     app.state.personal = _personal(settings, runtime)
+    runtime.listeners.append(lambda rt: _after_reload(app, rt))
     app.state.nav = create_nav_service(settings.state_db, runtime.search)
     app.state.chat.nav_bridge = NavBridge(app.state.nav)
     ops = getattr(app.state, "ops", None)
@@ -48,6 +49,21 @@ def attach(app: FastAPI, runtime: Runtime) -> None:
 
         runtime.search.encoder = TimedEncoder(runtime.search.encoder, ops.metrics)
     app.state.runtime = runtime
+
+
+def _after_reload(app: FastAPI, runtime: Runtime) -> None:
+    """A new build from `zwfw index` lacks the administrators' FAQ edits: apply them again,
+    and give the personal space the new policies and items."""
+    app.state.faq_admin.reapply()
+    personal = getattr(app.state, "personal", None)
+    if personal is not None:
+        from zwfw.core.records import Item, Policy
+
+        docs = runtime.index.docs
+        personal.reload(
+            [p for p in docs.iter_kind("policy") if isinstance(p, Policy)],
+            [i for i in docs.iter_kind("item") if isinstance(i, Item)],
+        )
 
 
 def _personal(settings: Settings, runtime: Runtime) -> object | None:
