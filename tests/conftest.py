@@ -6,16 +6,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from testdata import DEMO
 
 from zwfw.core.settings import Settings, get_settings
 from zwfw.indexer import build_index, load_sources
 from zwfw.models import Segmenter
 from zwfw.models.encoders import CachedEncoder, create_encoder
 from zwfw.runtime import Runtime, load_runtime
-
-ROOT = Path(__file__).resolve().parents[1]
-DEMO = ROOT / "data" / "demo"
-SHARED = ROOT.parent / "shared"
 
 
 @pytest.fixture(autouse=True)
@@ -55,10 +52,3 @@ def demo_runtime(demo_index_dir: Path, segmenter: Segmenter, encoder: CachedEnco
     """Read-only runtime over the session's demo index (tests that write make their own)."""
     settings = Settings(index_dir=demo_index_dir, state_db=demo_index_dir / "state.sqlite")
     return load_runtime(settings, (segmenter, encoder))
-
-
-def shared_file(*parts: str) -> Path:
-    path = SHARED.joinpath(*parts)
-    if not path.exists():
-        pytest.skip(f"{path} is not available (../shared is optional)")
-    return path

@@ -132,7 +132,7 @@ def test_an_approved_navigation_hint_must_name_a_known_item(client: TestClient) 
 def test_admin_faq_edits_survive_a_full_rebuild(
     client: TestClient, segmenter: Segmenter, encoder: CachedEncoder
 ) -> None:
-    from conftest import DEMO
+    from testdata import DEMO
 
     from zwfw.indexer import build_index, load_sources
 
@@ -144,3 +144,12 @@ def test_admin_faq_edits_survive_a_full_rebuild(
     assert runtime.refresh_if_changed()
     answer = client.post("/v1/qa", json={"question": question}).json()
     assert answer["action"] == "answer" and answer["sources"][0]["title"] == question
+
+
+def test_chat_turns_are_logged_with_personal_data_masked(client: TestClient) -> None:
+    message = "我叫张三，身份证440106199003071231丢了怎么补"
+    client.post("/v1/chat", json={"message": message})
+    client.app.state.ops.querylog.flush()  # type: ignore[attr-defined]
+    top = client.get("/v1/admin/analytics/top-queries", headers=ADMIN).json()
+    logged = " ".join(row["query"] for row in top)
+    assert "身份证" in logged and "440106199003071231" not in logged and "张三" not in logged

@@ -98,6 +98,10 @@ def test_qa_answers_with_its_faq_source(client: TestClient) -> None:
         ),
         pytest.param("get", "/v1/search?q=x&size=500", None, 422, "invalid_query", id="big-page"),
         pytest.param(
+            "get", "/v1/search?q=x&page=1000000000", None, 422, "invalid_query", id="deep-page"
+        ),
+        pytest.param("get", "/v1/search?q=%E2%80%8B", None, 422, "invalid_query", id="zero-width"),
+        pytest.param(
             "post", "/v1/qa", {"question": ""}, 422, "invalid_request", id="empty-question"
         ),
         pytest.param(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import DEMO
+from testdata import DEMO
 
 from zwfw.chat.fields import (
     GuideField,

@@ -5,7 +5,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import DEMO, shared_file
+from testdata import DEMO, shared_file
 
 from zwfw.core import App, Faq, Item, Policy, SourceError
 from zwfw.indexer import load_file, load_sources

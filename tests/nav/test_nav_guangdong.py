@@ -10,8 +10,8 @@ import json
 from collections.abc import Iterator
 
 import pytest
-from conftest import SHARED, shared_file
 from navsim import answer_for, navigate_to
+from testdata import SHARED, shared_file
 
 from zwfw.core.settings import Settings
 from zwfw.indexer import build_index, load_sources

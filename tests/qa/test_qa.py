@@ -18,9 +18,7 @@ SETTINGS = QaSettings()
     [
         pytest.param(Evidence(0.99, False, 0.99, margin=0.05), Action.ANSWER, id="clear-lead"),
         pytest.param(Evidence(0.99, False, 0.99, margin=0.001), Action.CLARIFY, id="near-tie"),
-        pytest.param(
-            Evidence(0.9, True, 0.9, coverage=0.7, margin=0), Action.ANSWER, id="agree"
-        ),
+        pytest.param(Evidence(0.9, True, 0.9, coverage=0.7, margin=0), Action.ANSWER, id="agree"),
         pytest.param(Evidence(0.87, True, 0.90), Action.CLARIFY, id="agree-but-weak"),
         pytest.param(Evidence(0.9, True, 0.9, coverage=0.3), Action.CLARIFY, id="agree-few-words"),
         pytest.param(Evidence(0.5, False, 0.5), Action.HANDOFF, id="far"),

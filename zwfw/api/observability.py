@@ -103,6 +103,15 @@ def log_qa_turn(request: Request, question: str, result: QaResult, route: str = 
     _log_turn(request, route, question, shown, total, ms, 0, result.action)
 
 
+def log_chat_turn(
+    request: Request, message: str, action: str, shown: Sequence[str], session_id: str
+) -> None:
+    """Enqueue a chat turn: what was said, the sources and cards shown, the action taken."""
+    started = getattr(request.state, _STARTED, None)
+    ms = (time.perf_counter() - started) * 1000 if started is not None else 0.0
+    _log_turn(request, "chat", message, shown, len(shown), ms, 0, action, session_id)
+
+
 def _log_turn(
     request: Request,
     route: str,
@@ -112,12 +121,13 @@ def _log_turn(
     latency_ms: float,
     offset: int,
     action: str | None,
+    session_id: str | None = None,
 ) -> None:
     ops: Ops | None = getattr(request.app.state, "ops", None)
     if ops is None:
         return
     turn_id = getattr(request.state, "request_id", None) or request_id_var.get() or ""
-    session = request.headers.get("x-session-id")
+    session = session_id or request.headers.get("x-session-id")
     ops.querylog.record(
         Turn(turn_id, route, query, tuple(shown), total, round(latency_ms, 3), offset,
              action, session[:100] if session else None)

@@ -54,6 +54,10 @@ class GuideAnswers:
     def answer(self, state: SessionState, fields: list[GuideField], elder: bool) -> ChatReply:
         """Answer `fields` for the service in `state`, or ask which variant is meant."""
         items = narrow(self.load(state.group), state.choices, state.region)
+        if not items:  # the items under discussion were withdrawn since the last turn
+            state.group, state.keys, state.choices, state.fields = [], [], {}, []
+            text = "您刚才咨询的事项已调整或下线，请重新告诉我您要办理的事项。"
+            return ChatReply("", text, ChatAction.CLARIFY)
         state.keys = [f"item:{i.id}" for i in items]
         state.fields = [f.value for f in fields]
         differing = [f for f in fields if len({field_value(i, f) for i in items}) > 1]

@@ -78,7 +78,9 @@ class ChatService:
 
     def _understand(self, message: str, mode: Mode) -> str:
         """Normalised text; in elderly mode a speech transcript, so homophones are fixed."""
-        text = normalize(message)
+        # NFKC can lengthen text (㍿ → 株式会社): keep the normalised message within the limit
+        # the raw one was checked against, instead of failing later with a confusing error.
+        text = normalize(message)[: self.search.settings.max_query_chars]
         if mode is Mode.ELDER:
             q = self.search.analyze(text)
             text = q.corrected_query or q.did_you_mean or text

@@ -73,6 +73,9 @@ class SearchSettings(BaseModel):
     hotline: str = "12345"
     max_query_chars: int = Field(200, ge=1)
     max_page_size: int = Field(50, ge=1)
+    # Deep pages cost memory in every engine (the top page*size hits are ranked): like
+    # Elasticsearch's index.max_result_window, results stop at this position.
+    max_result_window: int = Field(1000, ge=10)
 
 
 class QaSettings(BaseModel):

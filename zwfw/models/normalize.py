@@ -23,6 +23,9 @@ def normalize(text: str) -> str:
     NFKC also folds compatibility forms such as `①` and ideographic spaces. Chinese
     punctuation that NFKC keeps (`，。、`) is left alone: segmentation treats it as a break.
     """
+    # Format characters (zero-width spaces, joiners, BOMs) arrive from copy and paste and
+    # would otherwise split words invisibly.
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
     text = unicodedata.normalize("NFKC", text)
     text = _t2s().convert(text)
     return _SPACES.sub(" ", text).strip().lower()

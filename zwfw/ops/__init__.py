@@ -1,5 +1,6 @@
 """Operations: 好差评 ratings, the query log, analytics, curation, PII masking and metrics."""
 
+from zwfw.core.pii import mask
 from zwfw.ops.analytics import Analytics
 from zwfw.ops.container import Ops, create_ops
 from zwfw.ops.curation import (
@@ -14,7 +15,6 @@ from zwfw.ops.db import Period
 from zwfw.ops.jsonlog import JsonFormatter, install_json_logging, request_id_var
 from zwfw.ops.metrics import OpsMetrics, TimedEncoder
 from zwfw.ops.payloads import ProposalKind
-from zwfw.ops.pii import mask
 from zwfw.ops.querylog import Click, QueryLog, RequestEvent, Turn
 from zwfw.ops.ratings import Rating, RatingStore, TargetType
 from zwfw.ops.roles import Actor, Permission, Role, RoleTokens, hash_token

@@ -3,7 +3,7 @@
 One JSON object per line is what log collectors (Loki, ELK, 日志服务) parse without rules.
 The request id comes from a context variable set by the HTTP middleware, so any log call
 made while serving a request is tied to it, including in worker threads (Starlette copies
-the context into its thread pool). Every string is masked with `zwfw.ops.pii.mask`.
+the context into its thread pool). Every string is masked with `zwfw.core.pii.mask`.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from contextvars import ContextVar
 from logging.handlers import QueueHandler, QueueListener
 from typing import IO, Any
 
-from zwfw.ops.pii import mask
+from zwfw.core.pii import mask
 
 request_id_var: ContextVar[str | None] = ContextVar("zwfw_request_id", default=None)
 

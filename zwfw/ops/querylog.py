@@ -17,9 +17,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from zwfw.core.pii import mask
 from zwfw.models import normalize
 from zwfw.ops.db import connect, transaction
-from zwfw.ops.pii import mask
 
 log = logging.getLogger(__name__)
 

@@ -16,8 +16,8 @@ from enum import StrEnum
 from pathlib import Path
 
 from zwfw.core.errors import InvalidRecord
+from zwfw.core.pii import mask
 from zwfw.ops.db import Period, connect, transaction
-from zwfw.ops.pii import mask
 
 MAX_TAGS = 10
 MAX_TAG_CHARS = 20

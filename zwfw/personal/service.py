@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from zwfw.core.errors import ConfigError, InvalidQuery, NotFound
+from zwfw.core.pii import mask
 from zwfw.core.records import Item, Policy
 from zwfw.personal.catalogue import Catalogue, catalog_of
 from zwfw.personal.conditions import Rule, compile_policy
@@ -130,7 +131,7 @@ class PersonalService:
             raise InvalidQuery("a rating is a whole number from 1 to 5")
         event = Event(
             user_id, kind, self._clock(), item_id if item else None,
-            catalog_of(item) if item else None, query, rating,
+            catalog_of(item) if item else None, mask(query) if query else None, rating,
         )  # fmt: skip
         self._events.record(event)
         return event

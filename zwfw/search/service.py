@@ -13,7 +13,7 @@ from zwfw.core.errors import InvalidQuery
 from zwfw.core.records import App, Faq, Item, Policy, Record
 from zwfw.core.regions import name_of
 from zwfw.core.settings import SearchSettings
-from zwfw.models import Segmenter
+from zwfw.models import Segmenter, normalize
 from zwfw.models.encoders import Encoder
 from zwfw.search.docstore import vid_range
 from zwfw.search.filters import SearchFilters
@@ -104,7 +104,7 @@ class SearchService:
         self.suggester: Suggester | None = None
 
     def analyze(self, raw: str) -> AnalyzedQuery:
-        if not raw.strip():
+        if not normalize(raw).strip():
             raise InvalidQuery("the query is empty")
         if len(raw) > self.settings.max_query_chars:
             raise InvalidQuery(
@@ -194,6 +194,11 @@ class SearchService:
         if page < 1 or not 1 <= size <= self.settings.max_page_size:
             raise InvalidQuery(
                 f"page must be ≥ 1 and size between 1 and {self.settings.max_page_size}"
+            )
+        deepest = self.settings.max_result_window
+        if page * size > deepest:
+            raise InvalidQuery(
+                f"results are served up to position {deepest}: ask for an earlier page"
             )
         q = self.analyze(raw)
         stage, candidates = self._with_fallbacks(

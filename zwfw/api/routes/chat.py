@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from zwfw.api import observability
 from zwfw.chat import ChatService
 from zwfw.core.errors import IndexNotReady
 
@@ -64,6 +65,8 @@ ChatDep = Annotated[ChatService, Depends(get_chat)]
 
 
 @router.post("/chat", response_model=ChatResponse)
-def chat(body: ChatRequest, service: ChatDep) -> ChatResponse:
+def chat(request: Request, body: ChatRequest, service: ChatDep) -> ChatResponse:
     turn = service.reply(body.session_id, body.message, body.mode)
+    shown = [s.id for s in turn.sources] + [c.id for c in turn.cards]
+    observability.log_chat_turn(request, body.message, turn.action, shown, turn.session_id)
     return ChatResponse.model_validate(asdict(turn))

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from zwfw.api.errors import problem
 from zwfw.api.observability import OpsDep
+from zwfw.core.pii import mask
 from zwfw.core.records import doc_key
 from zwfw.ops import Click, Rating, TargetType
 from zwfw.ops.ratelimit import RateLimiter
@@ -58,7 +59,8 @@ class ClickCreate(BaseModel):
 def rate(body: RatingCreate, request: Request, ops: OpsDep) -> Any:
     if (limited := _limited(request, ops.rating_limiter)) is not None:
         return limited
-    tags = tuple(t.strip()[:MAX_TAG_CHARS] for t in body.tags if t.strip())
+    # Mask first: a number cut in half by the length limit would no longer look like one.
+    tags = tuple(mask(t.strip())[:MAX_TAG_CHARS] for t in body.tags if t.strip())
     department = _department(request, body.target)
     rating = Rating(
         body.target.type, body.target.id, body.score, tags, body.comment, body.session_id,

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from ops.pii_samples import BANK, ID, ID_X, MOBILE, NAME, PII_QUERIES, SECRETS, id_card
 
-from zwfw.ops.pii import BANK_CARD, ID_CARD, is_bank_card, mask
-from zwfw.ops.pii import MOBILE as MOBILE_LABEL
-from zwfw.ops.pii import NAME as NAME_LABEL
+from zwfw.core.pii import BANK_CARD, ID_CARD, is_bank_card, mask
+from zwfw.core.pii import MOBILE as MOBILE_LABEL
+from zwfw.core.pii import NAME as NAME_LABEL
 
 
 @pytest.mark.parametrize("query", PII_QUERIES)
@@ -67,3 +67,17 @@ def test_ordinary_queries_and_codes_are_kept(text: str) -> None:
 def test_masking_twice_changes_nothing() -> None:
     once = mask(" ".join(PII_QUERIES))
     assert mask(once) == once
+
+
+@pytest.mark.parametrize(
+    ("typed", "masked"),
+    [
+        pytest.param(
+            "手机138 0013 8000 2024年办的护照", "手机[手机号] 2024年办的护照", id="groups-then-year"
+        ),
+        pytest.param("电话13800138000-13900139000", "电话[手机号]-[手机号]", id="two-joined"),
+        pytest.param("打138.0013.8000找我", "打[手机号]找我", id="dotted"),
+    ],
+)
+def test_phone_numbers_typed_in_groups_are_masked(typed: str, masked: str) -> None:
+    assert mask(typed) == masked

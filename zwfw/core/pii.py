@@ -22,7 +22,7 @@ _FOLD = str.maketrans("０１２３４５６７８９Ｘｘ－　", "0123456789X
 
 # Digit runs optionally broken by single spaces or hyphens ("6222 0212 3456 7890"), never
 # glued to other digits. Separated runs are how people type card and phone numbers.
-_DIGITS = re.compile(r"(?<![0-9])[0-9](?:[ -]?[0-9]){10,22}(?:[ -]?[Xx])?(?![0-9Xx])")
+_DIGITS = re.compile(r"(?<![0-9])[0-9](?:[ .-]?[0-9]){10,40}(?:[ .-]?[Xx])?(?![0-9Xx])")
 # "姓名" needs a separator after it: "姓名变更登记" is a service, not a name. Names run to
 # three hanzi (four would eat the next word of "我叫张三想办护照"), or a minority name with "·".
 _NAME = re.compile(
@@ -61,7 +61,7 @@ def is_bank_card(number: str) -> bool:
 
 
 def _classify(run: str) -> str | None:
-    number = re.sub(r"[ -]", "", run)
+    number = re.sub(r"[ .-]", "", run)
     if is_id_card(number):
         return ID_CARD
     if is_mobile(number):
@@ -76,12 +76,26 @@ def _mask_digits(match: re.Match[str]) -> str:
     label = _classify(run)
     if label is not None:
         return label
-    # Space-separated runs may be several numbers side by side ("13800138000 2024"):
-    # judge each part on its own.
-    parts = run.split(" ")
-    if len(parts) > 1:
-        return " ".join(_classify(p) or p for p in parts)
-    return run
+    # A run may be several numbers side by side ("13800138000-13900139000", "138 0013 8000
+    # 2024"): judge every span of consecutive parts, longest first, so a number typed in
+    # groups is still found next to another number. Privacy wins over precision here.
+    parts = re.split(r"([ .-])", run)
+    values, seps = parts[0::2], parts[1::2]
+    out: list[str] = []
+    i = 0
+    while i < len(values):
+        for j in range(len(values), i, -1):
+            label = _classify("".join(values[i:j]))
+            if label is not None:
+                out.append(label)
+                i = j
+                break
+        else:
+            out.append(values[i])
+            i += 1
+        if i < len(values) and i > 0:
+            out.append(seps[i - 1])
+    return "".join(out)
 
 
 def mask(text: str) -> str:
