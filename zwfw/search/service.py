@@ -31,6 +31,14 @@ from zwfw.search.vocab import Vocabulary
 PROGRESS_ITEM = re.compile("进度查询|办证进度|办理进度|结果查询")
 PROGRESS_INTENT = re.compile("进度|查询|查一下|查查|办好|到哪|好了没|结果")
 PROGRESS_DEMOTION = 0.9
+# A query that contains a document's whole title ("请不起律师，怎么申请法律援助" names 法律援助)
+# asks for that document, not for longer titles that repeat the words.
+NAMED_BOOST = 1.1
+
+
+def _named_in(title: str, text: str) -> bool:
+    name = normalize(title)
+    return len(name) >= 3 and name in text
 
 
 class Fallback(StrEnum):
@@ -159,10 +167,12 @@ class SearchService:
         for rank, (key, score) in enumerate(vec, start=1):
             if key in out:
                 out[key].vector_rank, out[key].vector_score = rank, score
-        if not PROGRESS_INTENT.search(q.text):
-            for c in out.values():
-                if PROGRESS_ITEM.search(c.record.title):
-                    c.fused *= PROGRESS_DEMOTION
+        progress = PROGRESS_INTENT.search(q.text) is not None
+        for c in out.values():
+            if not progress and PROGRESS_ITEM.search(c.record.title):
+                c.fused *= PROGRESS_DEMOTION
+            if _named_in(c.record.title, q.text):
+                c.fused *= NAMED_BOOST
         ranked = sorted(out.values(), key=lambda c: -c.fused)
         prefs = q.preferences
         if prefs.empty:
