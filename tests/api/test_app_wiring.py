@@ -153,3 +153,13 @@ def test_chat_turns_are_logged_with_personal_data_masked(client: TestClient) -> 
     top = client.get("/v1/admin/analytics/top-queries", headers=ADMIN).json()
     logged = " ".join(row["query"] for row in top)
     assert "身份证" in logged and "440106199003071231" not in logged and "张三" not in logged
+
+
+def test_a_chat_about_withdrawn_items_starts_over_instead_of_failing(client: TestClient) -> None:
+    first = client.post("/v1/chat", json={"message": "办护照要带什么材料"}).json()
+    assert first["action"] == "clarify"
+    runtime = client.app.state.runtime  # type: ignore[attr-defined]
+    items = runtime.index.docs.iter_kind("item")
+    runtime.delete([f"item:{i.id}" for i in items if "护照" in i.name])
+    later = client.post("/v1/chat", json={"session_id": first["session_id"], "message": "广州"})
+    assert later.status_code == 200
