@@ -46,3 +46,30 @@ class HashEncoder:
         if not texts:
             return np.zeros((0, self._dim), dtype=np.float32)
         return np.vstack([self._vec(t) for t in texts]).astype(np.float32)
+
+
+class FailingEncoder:
+    """Wraps a real encoder and fails on the n-th passage batch: a crash in the middle of a
+    build, with the real model doing the work until then."""
+
+    def __init__(self, inner: object, fail_after: int) -> None:
+        self.inner = inner
+        self.fail_after = fail_after
+        self.calls = 0
+
+    @property
+    def model_id(self) -> str:
+        return self.inner.model_id  # type: ignore[attr-defined,no-any-return]
+
+    @property
+    def dim(self) -> int:
+        return self.inner.dim  # type: ignore[attr-defined,no-any-return]
+
+    def encode_queries(self, texts: Sequence[str]) -> Vectors:
+        return self.inner.encode_queries(texts)  # type: ignore[attr-defined,no-any-return]
+
+    def encode_passages(self, texts: Sequence[str]) -> Vectors:
+        self.calls += 1
+        if self.calls > self.fail_after:
+            raise RuntimeError("encoder crashed mid-build")
+        return self.inner.encode_passages(texts)  # type: ignore[attr-defined,no-any-return]
