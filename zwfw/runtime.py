@@ -42,6 +42,8 @@ class Runtime:
     # Called after another process switched builds, so services built on the old index
     # (FAQ edits to re-apply, the personal space's policies) can follow.
     listeners: list[Callable[[Runtime], None]] = field(default_factory=list)
+    # Frequent queries from the query log, offered as completions (see api.services).
+    popular_queries: Callable[[], Sequence[str]] | None = None
     _write_lock: threading.Lock = field(default_factory=threading.Lock)
     _derived_lock: threading.Lock = field(default_factory=threading.Lock)
     _derived_stale: threading.Event = field(default_factory=threading.Event)
@@ -57,6 +59,12 @@ class Runtime:
             delete(self.index, keys)
             self._after_write()
 
+    def refresh_derived(self) -> None:
+        """Rebuild vocabulary and completions in the background (e.g. new popular queries)."""
+        self._derived_stale.set()
+        if self._derived_lock.acquire(blocking=False):
+            threading.Thread(target=self._rebuild_derived, daemon=True).start()
+
     def _after_write(self) -> None:
         """New titles join the vocabulary (pinyin, typo targets) and the completions.
 
@@ -64,16 +72,17 @@ class Runtime:
         document is searchable at once, its pinyin and completions follow shortly after.
         """
         self._stamp = _stamp(self.settings.index_dir)
-        self._derived_stale.set()
-        if self._derived_lock.acquire(blocking=False):
-            threading.Thread(target=self._rebuild_derived, daemon=True).start()
+        self.refresh_derived()
 
     def _rebuild_derived(self) -> None:
         try:
             while self._derived_stale.is_set():
                 self._derived_stale.clear()
                 self.search.vocab = _vocabulary(self.index, self.segmenter, self.synonyms)
-                self.suggester = self.search.suggester = _suggester(self.index, self.synonyms)
+                popular = self.popular_queries() if self.popular_queries else ()
+                self.suggester = self.search.suggester = _suggester(
+                    self.index, self.synonyms, popular
+                )
         finally:
             self._derived_lock.release()
 
@@ -144,11 +153,14 @@ def _vocabulary(index: OpenIndex, segmenter: Segmenter, synonyms: SynonymStore) 
     return Vocabulary.from_records(records, segmenter, terms)
 
 
-def _suggester(index: OpenIndex, synonyms: SynonymStore) -> Suggester:
-    """Completions over titles plus the synonym terms, so colloquial words complete too."""
+def _suggester(index: OpenIndex, synonyms: SynonymStore, popular: Sequence[str] = ()) -> Suggester:
+    """Completions over titles, the synonym terms (so colloquial words complete too) and
+    queries many citizens have typed."""
     snapshot = synonyms.snapshot()
     terms = {t for s in snapshot.source_terms() for t in (s, *snapshot.expand(s))}
-    return build_suggester(index.docs, (SuggestEntry(t, "synonym", 0.7) for t in sorted(terms)))
+    extra = [SuggestEntry(t, "synonym", 0.7) for t in sorted(terms)]
+    extra += [SuggestEntry(q, "query", 0.75) for q in popular]
+    return build_suggester(index.docs, extra)
 
 
 def _reranker(settings: Settings) -> BlendReranker:

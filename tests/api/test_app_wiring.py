@@ -163,3 +163,17 @@ def test_a_chat_about_withdrawn_items_starts_over_instead_of_failing(client: Tes
     runtime.delete([f"item:{i.id}" for i in items if "护照" in i.name])
     later = client.post("/v1/chat", json={"session_id": first["session_id"], "message": "广州"})
     assert later.status_code == 200
+
+
+def test_a_query_many_citizens_type_becomes_a_suggestion(client: TestClient) -> None:
+    for _ in range(3):
+        client.get("/v1/search", params={"q": "长者饭堂助餐"})
+    client.post("/v1/search", params={"q": "x"})  # noise
+    client.app.state.ops.querylog.flush()  # type: ignore[attr-defined]
+    runtime = client.app.state.runtime  # type: ignore[attr-defined]
+    runtime.refresh_derived()
+    assert runtime.wait_for_derived()
+    texts = [
+        s["text"] for s in client.get("/v1/suggest", params={"q": "长者"}).json()["suggestions"]
+    ]
+    assert "长者饭堂助餐" in texts

@@ -65,6 +65,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     503 until the index is usable."""
     settings: Settings = app.state.settings
     owns_ops = services.start_ops(app)
+    if getattr(app.state, "runtime", None) is not None:
+        services.connect_ops(app, app.state.runtime)
     stop = threading.Event()
     thread = None
     if getattr(app.state, "runtime", None) is None:

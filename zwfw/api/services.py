@@ -7,6 +7,7 @@ is the one place that knows how they are constructed and closed.
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from collections.abc import Callable, Sequence
 from contextlib import suppress
@@ -43,12 +44,34 @@ def attach(app: FastAPI, runtime: Runtime) -> None:
     runtime.listeners.append(lambda rt: _after_reload(app, rt))
     app.state.nav = create_nav_service(settings.state_db, runtime.search)
     app.state.chat.nav_bridge = NavBridge(app.state.nav)
-    ops = getattr(app.state, "ops", None)
-    if ops is not None:
-        from zwfw.ops import TimedEncoder
-
-        runtime.search.encoder = TimedEncoder(runtime.search.encoder, ops.metrics)
+    connect_ops(app, runtime)
     app.state.runtime = runtime
+
+
+def connect_ops(app: FastAPI, runtime: Runtime) -> None:
+    """Time the query encoder into the metrics and feed popular queries to the suggester;
+    called whichever of the runtime and the operations container exists second."""
+    ops = getattr(app.state, "ops", None)
+    if ops is None or runtime.popular_queries is not None:
+        return
+    from zwfw.ops import TimedEncoder
+
+    runtime.search.encoder = TimedEncoder(runtime.search.encoder, ops.metrics)
+    runtime.popular_queries = lambda: _popular(ops)
+    runtime.refresh_derived()
+
+
+POPULAR_DAYS, POPULAR_MIN_COUNT, POPULAR_LIMIT = 30, 3, 500
+
+
+def _popular(ops: Any) -> list[str]:
+    """Queries typed at least three times in the last 30 days (already masked when logged):
+    a query one person typed never becomes a suggestion shown to others."""
+    from zwfw.ops import Period
+
+    period = Period(since=time.time() - POPULAR_DAYS * 86_400)
+    rows = ops.analytics.top_queries(period, POPULAR_LIMIT)
+    return [r.query for r in rows if r.count >= POPULAR_MIN_COUNT]
 
 
 def _after_reload(app: FastAPI, runtime: Runtime) -> None:
