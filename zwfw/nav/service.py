@@ -36,7 +36,7 @@ from zwfw.nav.session import (
 from zwfw.nav.store import NavStore
 from zwfw.search import SearchFilters, SearchService
 from zwfw.search.docstore import DocStore
-from zwfw.search.service import Fallback
+from zwfw.search.results import Fallback
 
 POOL = 40  # candidates retrieved for a need: 驾驶证 alone has 37 variants
 # Weight = (fused / best fused) ** SHARPNESS: RRF scores are flat (rank 1 ≈ 1.3 × rank 20),
