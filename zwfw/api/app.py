@@ -34,6 +34,7 @@ from zwfw.runtime import Runtime, load_runtime
 
 log = logging.getLogger(__name__)
 REFRESH_SECONDS = 1.0
+DERIVED_EVERY_TICKS = 3600  # hourly: completions from the query log follow what people type
 
 
 def _load(app: FastAPI, settings: Settings) -> None:
@@ -48,13 +49,15 @@ def _load(app: FastAPI, settings: Settings) -> None:
 def _refresh_loop(app: FastAPI, settings: Settings, stop: threading.Event) -> None:
     """Load the index, then pick up builds and updates written by other processes."""
     _load(app, settings)
+    ticks = 0
     while not stop.wait(REFRESH_SECONDS):
+        ticks += 1
         runtime: Runtime | None = getattr(app.state, "runtime", None)
         try:
             if runtime is None:
                 _load(app, settings)
-            else:
-                runtime.refresh_if_changed()
+            elif not runtime.refresh_if_changed() and ticks % DERIVED_EVERY_TICKS == 0:
+                runtime.refresh_derived()  # new popular queries become completions
         except ZwfwError as exc:
             log.error("index refresh failed, still serving the previous one: %s", exc.message)
 
