@@ -177,3 +177,41 @@ def test_a_query_many_citizens_type_becomes_a_suggestion(client: TestClient) -> 
         s["text"] for s in client.get("/v1/suggest", params={"q": "长者"}).json()["suggestions"]
     ]
     assert "长者饭堂助餐" in texts
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "body"),
+    [
+        pytest.param("get", "/v1/admin/analytics/top-queries?until=9999-12-31", None,
+                     id="far-future-date"),
+        pytest.param("post", "/v1/ratings", {"target": {"type": "item", "id": "x"}, "score": 3,
+                                             "tags": ["a" * 30]}, id="long-tag"),
+        pytest.param("post", "/v1/admin/curation/proposals",
+                     {"kind": "nav_hint", "payload": {"query": "摆个摊", "target_type": "widget",
+                                                      "target_id": "x"}}, id="bad-hint-target"),
+    ],
+)  # fmt: skip
+def test_bad_admin_and_rating_input_is_422_not_500(
+    client: TestClient, method: str, url: str, body: object
+) -> None:
+    headers = {"Authorization": "Bearer ed"}
+    response = client.request(method, url, json=body, headers=headers)
+    assert response.status_code == 422, response.text
+
+
+def test_a_crafted_push_cursor_is_422(client: TestClient) -> None:
+    import base64
+    import json
+
+    raw = json.dumps({"p": "demo-policy-010", "r": 10**25}).encode()
+    cursor = base64.urlsafe_b64encode(raw).decode()
+    url = f"/v1/policies/demo-policy-010/eligible?cursor={cursor}"
+    assert client.get(url, headers=ADMIN).status_code == 422
+
+
+def test_elder_mode_reasks_a_navigation_question_with_at_most_three_options(
+    client: TestClient,
+) -> None:
+    first = client.post("/v1/nav", json={"need": "身份证"}).json()
+    again = client.post("/v1/nav", json={"session_id": first["session_id"], "mode": "elder"}).json()
+    assert len(again["options"]) <= 3

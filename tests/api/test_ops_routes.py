@@ -95,7 +95,15 @@ def test_a_rating_is_stored_and_aggregated_per_target(client: TestClient) -> Non
     assert response.status_code == 201 and response.json()["target"]["id"] == "faq-1"
     _rate(client, score=4)
     rows = client.get(f"{ANALYTICS}/ratings", headers=AUTH["editor"]).json()
-    assert rows == [{"key": "answer:faq-1", "count": 2, "mean": 3.0, "scores": [0, 1, 0, 1, 0]}]
+    assert rows == [
+        {
+            "key": "answer:faq-1",
+            "count": 2,
+            "mean": 3.0,
+            "good_share": 0.5,
+            "scores": [0, 1, 0, 1, 0],
+        }
+    ]
 
 
 @pytest.mark.parametrize(

@@ -109,3 +109,16 @@ def test_sessions_expire(tmp_path: Path) -> None:
 def test_the_shipped_file_round_trips_through_the_admin_schema() -> None:
     for bundle in shipped_bundles():
         assert json.loads(json.dumps(to_dict(bundle), ensure_ascii=False))["id"] == bundle.id
+
+
+def test_a_bundle_with_a_region_key_that_is_no_division_code_is_rejected() -> None:
+    import dataclasses
+
+    from zwfw.core import InvalidRecord
+    from zwfw.nav.bundles import check_references, shipped_bundles
+
+    bundle = shipped_bundles()[0]
+    step = dataclasses.replace(bundle.steps[0], items={"abc": ()})
+    broken = dataclasses.replace(bundle, steps=(step, *bundle.steps[1:]))
+    with pytest.raises(InvalidRecord, match="6-digit division codes, got abc"):
+        check_references(broken, None)  # type: ignore[arg-type]

@@ -8,6 +8,7 @@ them at run time (see `store`), so every reference is checked against the open c
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass as plain_dataclass
 from importlib import resources
 from typing import Annotated, Any
@@ -101,7 +102,15 @@ def shipped_bundles() -> list[Bundle]:
 
 
 def check_references(bundle: Bundle, docs: DocStore) -> None:
-    """Raise InvalidRecord naming every item or app id the catalogue does not know."""
+    """Raise InvalidRecord naming every item or app id the catalogue does not know, and any
+    region key that is not a 6-digit division code."""
+    codes = {*(c for step in bundle.steps for c in step.items), *bundle.apps}
+    bad = sorted(c for c in codes if not re.fullmatch(r"\d{6}", c))
+    if bad:
+        raise InvalidRecord(
+            f"bundle {bundle.id!r}: region keys must be 6-digit division codes, "
+            f"got {', '.join(bad)}"
+        )
     wanted = [
         (doc_key("item", i), f"step {n} ({step.title}, {code})")
         for n, step in enumerate(bundle.steps, start=1)

@@ -73,9 +73,18 @@ class NavService:
             step = self._advance(session)
         else:
             session = self._load(session_id)
+            if session.mode != chosen.value and session.pending is not None:
+                # The open question was worded for the other mode (elder: ≤ 3 short
+                # options): ask it again in this mode; asking again is not a new question.
+                session.mode, session.pending = chosen.value, None
+                session.questions -= 1
+                self._advance(session)
             session.mode = chosen.value
-            message = self._answer(session, answer) if answer and answer.strip() else None
-            step = self._ask(session, message) if message else self._advance(session)
+            if answer and answer.strip():
+                message = self._answer(session, answer)
+                step = self._ask(session, message) if message else self._advance(session)
+            else:  # no answer: repeat the open question (or go on if there is none)
+                step = self._ask(session, None)
         self.store.save_session(session.id, session.to_json(), SESSION_TTL)
         return step
 

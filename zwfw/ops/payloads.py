@@ -44,6 +44,8 @@ def validate(kind: ProposalKind, payload: Mapping[str, Any]) -> dict[str, Any]:
             clean[name] = _text(name, value)
     if kind is ProposalKind.SYNONYM and clean["kind"] not in ("equivalent", "oneway"):
         raise InvalidRecord("a synonym's kind is equivalent or oneway")
+    if kind is ProposalKind.NAV_HINT and clean["target_type"] not in ("item", "bundle"):
+        raise InvalidRecord("a navigation hint's target_type is item or bundle")
     return clean
 
 

@@ -76,6 +76,8 @@ def _decode(cursor: str, policy_id: str) -> int:
         rid, bound_to = data["r"], data["p"]
     except (binascii.Error, ValueError, KeyError, TypeError):
         raise InvalidQuery("the cursor is not valid; start again without one") from None
-    if bound_to != policy_id or not isinstance(rid, int):
+    if isinstance(rid, bool) or not isinstance(rid, int) or not 0 <= rid < 2**63:
+        raise InvalidQuery("the cursor is not valid; start again without one")
+    if bound_to != policy_id:
         raise InvalidQuery("the cursor belongs to another policy; start again without one")
     return rid

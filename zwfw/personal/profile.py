@@ -106,7 +106,10 @@ def _check(name: str, kind: Kind, value: Any, today: dt.date) -> Any:
     if kind is Kind.INT_LIST:
         return tuple(sorted(_check(name, Kind.INT, v, today) for v in _list(value)))
     if kind is Kind.TEXT_LIST:
-        return tuple(sorted({_text(v) for v in _list(value)}))
+        items = {_text(v) for v in _list(value)}
+        if any("|" in v for v in items):  # "|" separates list entries in storage
+            raise ValueError("list entries may not contain '|'")
+        return tuple(sorted(items))
     if kind is Kind.BOOL:
         if not isinstance(value, bool):
             raise TypeError("expected true or false")

@@ -12,6 +12,7 @@ from dataclasses import asdict, fields
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Response
+from pydantic import BaseModel, Field
 
 from zwfw.api.observability import OpsDep
 from zwfw.api.routes.curation import requires
@@ -26,7 +27,6 @@ from zwfw.ops.analytics import (
     RouteLatency,
 )
 from zwfw.ops.export import to_csv
-from zwfw.ops.ratings import Aggregate
 
 router = APIRouter(
     prefix="/v1/admin/analytics",
@@ -45,6 +45,8 @@ def period(
 ) -> Period:
     if since and until and since > until:
         raise InvalidQuery("since is after until")
+    if until and until >= dt.date.max:
+        raise InvalidQuery("until is too far in the future; leave it out for no upper bound")
     return Period.from_dates(since, until)
 
 
@@ -108,7 +110,15 @@ def latency(ops: OpsDep, p: PeriodDep, format: Format = "json") -> Any:
     return _out(ops.analytics.latency(p), format, "latency", RouteLatency)
 
 
-@router.get("/ratings", response_model=list[Aggregate])
+class RatingAggregate(BaseModel):
+    key: str
+    count: int
+    mean: float
+    good_share: float = Field(description="好评率: the share of 4 and 5 scores")
+    scores: list[int] = Field(description="how many 1s, 2s, 3s, 4s and 5s")
+
+
+@router.get("/ratings", response_model=list[RatingAggregate])
 def ratings(
     ops: OpsDep,
     p: PeriodDep,
@@ -118,7 +128,11 @@ def ratings(
     """好差评 per target (`item:…`, `answer:…`, `app:…`) or per department."""
     rows = ops.ratings.by_target(p) if by == "target" else ops.ratings.by_department(p)
     if format == "json":
-        return rows
+        return [
+            RatingAggregate(key=a.key, count=a.count, mean=a.mean,
+                            good_share=round(a.good_share, 4), scores=list(a.scores))
+            for a in rows
+        ]  # fmt: skip
     flat = [
         {"key": a.key, "count": a.count, "mean": a.mean, "good_share": round(a.good_share, 4)}
         | {f"score_{i}": n for i, n in enumerate(a.scores, start=1)}

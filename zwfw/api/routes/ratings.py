@@ -7,11 +7,11 @@ only enqueued (it names the search by the X-Request-ID the search response carri
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from zwfw.api.errors import problem
 from zwfw.api.observability import OpsDep
@@ -30,11 +30,16 @@ class RatingTarget(BaseModel):
     id: str = Field(min_length=1, max_length=200)
 
 
+Tag = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TAG_CHARS)
+]
+
+
 class RatingCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     target: RatingTarget
     score: int = Field(ge=1, le=5, description="1 非常不满意 … 5 非常满意")
-    tags: list[str] = Field(default_factory=list, max_length=MAX_TAGS)
+    tags: list[Tag] = Field(default_factory=list, max_length=MAX_TAGS)
     comment: str | None = Field(None, max_length=MAX_COMMENT_CHARS)
     session_id: str | None = Field(None, max_length=100)
 
@@ -60,7 +65,7 @@ def rate(body: RatingCreate, request: Request, ops: OpsDep) -> Any:
     if (limited := _limited(request, ops.rating_limiter)) is not None:
         return limited
     # Mask first: a number cut in half by the length limit would no longer look like one.
-    tags = tuple(mask(t.strip())[:MAX_TAG_CHARS] for t in body.tags if t.strip())
+    tags = tuple(mask(t)[:MAX_TAG_CHARS] for t in body.tags)
     department = _department(request, body.target)
     rating = Rating(
         body.target.type, body.target.id, body.score, tags, body.comment, body.session_id,
