@@ -4,12 +4,15 @@ hand-offs, navigation and FAQ answers, as a citizen would see them."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
 from chat.conftest import Conversation
-from zwfw.chat import ChatAction, ChatService
+from zwfw.chat import ChatAction, ChatService, create_chat_service
 from zwfw.core.errors import InvalidQuery
+from zwfw.nav import create_nav_service
+from zwfw.runtime import Runtime
 
 PASSPORT_GZ = "普通护照签发（首次申请）"
 
@@ -134,16 +137,18 @@ def test_a_life_event_lists_its_services(talk: Conversation) -> None:
     assert reply.action is ChatAction.NAVIGATE and any("出生" in t for t in titles)
 
 
-def test_the_navigate_hook_replaces_the_built_in_cards(chat: ChatService) -> None:
-    seen: list[tuple[str, str | None]] = []
-
-    def navigate(message: str, region: str | None) -> object:
-        seen.append((message, region))
-        return None  # not a ChatReply: the built-in cards are used
-
-    chat.navigate = navigate
-    reply = chat.reply(None, "我要开个小店", "standard")
-    assert seen == [("我要开个小店", None)] and reply.action is ChatAction.NAVIGATE
+def test_with_a_navigation_service_a_need_starts_a_guided_dialogue(
+    demo_runtime: Runtime, tmp_path: Path
+) -> None:
+    nav = create_nav_service(tmp_path / "nav.sqlite", demo_runtime.search)
+    chat = create_chat_service(tmp_path / "chat.sqlite", demo_runtime.search, demo_runtime.qa,
+                               nav=nav)  # fmt: skip
+    first = chat.reply(None, "孩子出生了要办什么", "standard")
+    assert first.action is ChatAction.NAVIGATE and first.options
+    second = chat.reply(first.session_id, first.options[0], "standard")
+    assert second.action is ChatAction.NAVIGATE and second.session_id == first.session_id
+    assert second.sources or second.options  # a checklist, or the next question
+    nav.close()
 
 
 def test_a_faq_question_is_answered_with_its_source(talk: Conversation) -> None:

@@ -28,22 +28,20 @@ def attach(app: FastAPI, runtime: Runtime) -> None:
     """Create every service for a loaded runtime, then publish the runtime last, so a request
     that sees the runtime also sees its services."""
     from zwfw.chat import create_chat_service, create_faq_admin
-    from zwfw.chat.nav_bridge import NavBridge
     from zwfw.nav import create_nav_service
 
     settings: Settings = app.state.settings
     app.state.synonyms = runtime.synonyms
+    app.state.nav = create_nav_service(settings.state_db, runtime.search)
     app.state.chat = create_chat_service(
         settings.state_db.with_name("chat.sqlite"), runtime.search, runtime.qa,
-        settings.chat.session_ttl_seconds,
+        settings.chat.session_ttl_seconds, nav=app.state.nav,
     )  # fmt: skip
     app.state.faq_admin = create_faq_admin(
         settings.state_db, lambda: runtime.index.docs, runtime.upsert, runtime.delete
     )
     app.state.personal = _personal(settings, runtime)
     runtime.listeners.append(lambda rt: _after_reload(app, rt))
-    app.state.nav = create_nav_service(settings.state_db, runtime.search)
-    app.state.chat.nav_bridge = NavBridge(app.state.nav)
     connect_ops(app, runtime)
     app.state.runtime = runtime
 

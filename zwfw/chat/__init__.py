@@ -2,7 +2,7 @@
 
 from zwfw.chat.factory import create_chat_service, create_faq_admin
 from zwfw.chat.faq_admin import FaqAdmin, FaqChange, FaqEntry, FaqPage
-from zwfw.chat.service import ChatService, NavigateHook
+from zwfw.chat.service import ChatService
 from zwfw.chat.sessions import SessionState, SessionStore
 from zwfw.chat.types import Card, ChatAction, ChatReply, Mode, Source
 
@@ -16,7 +16,6 @@ __all__ = [
     "FaqEntry",
     "FaqPage",
     "Mode",
-    "NavigateHook",
     "SessionState",
     "SessionStore",
     "Source",

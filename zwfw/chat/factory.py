@@ -6,8 +6,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from zwfw.chat.faq_admin import DeleteFn, FaqAdmin, UpsertFn
-from zwfw.chat.service import ChatService, NavigateHook
+from zwfw.chat.nav_bridge import NavBridge
+from zwfw.chat.service import ChatService
 from zwfw.chat.sessions import SessionStore
+from zwfw.nav import NavService
 from zwfw.qa import QaService
 from zwfw.search import SearchService
 from zwfw.search.docstore import DocStore
@@ -18,10 +20,12 @@ def create_chat_service(
     search: SearchService,
     qa: QaService,
     session_ttl_seconds: int = 1800,
-    navigate: NavigateHook | None = None,
+    nav: NavService | None = None,
 ) -> ChatService:
-    """The assistant, with its sessions in SQLite at `db_path` (the state database)."""
-    return ChatService(search, qa, SessionStore(db_path, session_ttl_seconds), navigate)
+    """The assistant, with its sessions in SQLite at `db_path` (the state database); with
+    `nav`, a need starts guided navigation inside the chat."""
+    bridge = NavBridge(nav) if nav is not None else None
+    return ChatService(search, qa, SessionStore(db_path, session_ttl_seconds), bridge)
 
 
 def create_faq_admin(

@@ -1,8 +1,8 @@
 """Needs rather than questions ("我要开个小店"): the services to start from, as cards.
 
-Guided navigation (zwfw.nav) is built separately; until it is connected through
-`ChatService.navigate`, the assistant offers the best-matching services of distinct
-catalogue entries, one per entry, in the citizen's city when one is known.
+Without a navigation service (see `chat.nav_bridge`), the assistant offers the
+best-matching services of distinct catalogue entries, one per entry, in the citizen's city
+when one is known.
 """
 
 from __future__ import annotations

@@ -28,8 +28,6 @@ from zwfw.qa import Action, QaResult, QaService
 from zwfw.search import SearchService
 from zwfw.search.preferences import Preferences, detect
 
-# Called with (message, region code or None) when a need is recognised; see docs/chat.md.
-NavigateHook = Callable[[str, str | None], object]
 _PERSON = re.compile("个人|自己|本人|我自己")
 _ORDINAL = {"1": 0, "一": 0, "2": 1, "二": 1, "两": 1, "3": 2, "三": 2, "4": 3, "四": 3}
 _ORDINAL_RE = re.compile(r"^(?:第)?([1-4一二两三四])(?:个|项|种)?$")
@@ -45,16 +43,14 @@ class ChatService:
         search: SearchService,
         qa: QaService,
         sessions: SessionStore,
-        navigate: NavigateHook | None = None,
+        nav_bridge: NavBridge | None = None,
         today: Callable[[], dt.date] = dt.date.today,
     ) -> None:
         self.search, self.qa, self.sessions = search, qa, sessions
         self.guide = GuideAnswers(search)
-        # The nav service's entry point, connected by the lead once zwfw.nav exists. If it
-        # returns a ChatReply that reply is used; otherwise the built-in cards are.
-        self.navigate = navigate
-        # Set when the navigation service is available: needs then start a guided dialogue.
-        self.nav_bridge: NavBridge | None = None
+        # With a navigation service, a need starts a guided dialogue; without one the
+        # assistant offers the best-matching services as cards.
+        self.nav_bridge = nav_bridge
         self.today = today
 
     def reply(
@@ -174,10 +170,6 @@ class ChatService:
         if self.nav_bridge is not None:
             step, state.nav_session = self.nav_bridge.start(text, elder)
             return step
-        if self.navigate is not None:
-            result = self.navigate(text, state.region)
-            if isinstance(result, ChatReply):
-                return result
         items = navigation.suggest_services(self.search, text, state.region)
         if not items:
             return self._question(state, text, elder)
