@@ -38,7 +38,6 @@ class Runtime:
     search: SearchService
     qa: QaService
     synonyms: SynonymStore
-    suggester: Suggester
     # Called after another process switched builds, so services built on the old index
     # (FAQ edits to re-apply, the personal space's policies) can follow.
     listeners: list[Callable[[Runtime], None]] = field(default_factory=list)
@@ -78,13 +77,30 @@ class Runtime:
         try:
             while self._derived_stale.is_set():
                 self._derived_stale.clear()
-                self.search.vocab = _vocabulary(self.index, self.segmenter, self.synonyms)
-                popular = self.popular_queries() if self.popular_queries else ()
-                self.suggester = self.search.suggester = _suggester(
-                    self.index, self.synonyms, popular
-                )
+                self.derive()
         finally:
             self._derived_lock.release()
+
+    @property
+    def suggester(self) -> Suggester:
+        assert self.search.suggester is not None  # set by `derive` before the runtime is used
+        return self.search.suggester
+
+    def derive(self) -> None:
+        """Rebuild what is derived from the catalogue and the synonyms, in one pass over the
+        docstore: the query-understanding vocabulary and the completions."""
+        records = list(self.index.docs.iter_all())
+        snapshot = self.synonyms.snapshot()
+        terms = sorted({t for s in snapshot.source_terms() for t in (s, *snapshot.expand(s))})
+        popular = self.popular_queries() if self.popular_queries else ()
+        self.search.vocab = Vocabulary.from_records(records, self.segmenter, terms)
+        self.search.suggester = build_suggester(
+            records,
+            [
+                *(SuggestEntry(t, "synonym", 0.7) for t in terms),  # colloquial words complete
+                *(SuggestEntry(q, "query", 0.75) for q in popular),  # what many people type
+            ],
+        )
 
     def wait_for_derived(self, timeout: float = 30.0) -> bool:
         """Block until background vocabulary/completion rebuilds are done (tests, CLI)."""
@@ -107,8 +123,7 @@ class Runtime:
             self.index = open_current(self.settings)
             _check_encoder(self.index, self.encoder)
             self.search.index = self.index
-            self.search.vocab = _vocabulary(self.index, self.segmenter, self.synonyms)
-            self.suggester = self.search.suggester = _suggester(self.index, self.synonyms)
+            self.derive()
             self._stamp = stamp
         log.info("index reloaded: %s", self.index.build.name)
         old.close()
@@ -146,23 +161,6 @@ def build_tools(settings: Settings) -> tuple[Segmenter, CachedEncoder]:
     return Segmenter(), create_encoder(settings.encoder)
 
 
-def _vocabulary(index: OpenIndex, segmenter: Segmenter, synonyms: SynonymStore) -> Vocabulary:
-    records = (r for kind in ("item", "app", "faq", "policy") for r in index.docs.iter_kind(kind))
-    snapshot = synonyms.snapshot()
-    terms = {t for s in snapshot.source_terms() for t in (s, *snapshot.expand(s))}
-    return Vocabulary.from_records(records, segmenter, terms)
-
-
-def _suggester(index: OpenIndex, synonyms: SynonymStore, popular: Sequence[str] = ()) -> Suggester:
-    """Completions over titles, the synonym terms (so colloquial words complete too) and
-    queries many citizens have typed."""
-    snapshot = synonyms.snapshot()
-    terms = {t for s in snapshot.source_terms() for t in (s, *snapshot.expand(s))}
-    extra = [SuggestEntry(t, "synonym", 0.7) for t in sorted(terms)]
-    extra += [SuggestEntry(q, "query", 0.75) for q in popular]
-    return build_suggester(index.docs, extra)
-
-
 def _reranker(settings: Settings) -> BlendReranker:
     weight = settings.qa.rerank_use_weight
     return BlendReranker(UseEncoder() if weight else None, weight=weight)
@@ -176,14 +174,9 @@ def load_runtime(
     _check_encoder(index, encoder)
     settings.state_db.parent.mkdir(parents=True, exist_ok=True)
     synonyms = SynonymStore(settings.state_db)
-    search = SearchService(
-        index, encoder, segmenter, settings.search,
-        vocab=_vocabulary(index, segmenter, synonyms), synonyms=synonyms.snapshot,
-    )  # fmt: skip
-    search.suggester = _suggester(index, synonyms)
+    search = SearchService(index, encoder, segmenter, settings.search, synonyms=synonyms.snapshot)
     qa = QaService(search, settings.qa, _reranker(settings))
-    runtime = Runtime(
-        settings, segmenter, encoder, index, search, qa, synonyms, search.suggester,
-    )  # fmt: skip
+    runtime = Runtime(settings, segmenter, encoder, index, search, qa, synonyms)
+    runtime.derive()
     runtime._stamp = _stamp(settings.index_dir)
     return runtime

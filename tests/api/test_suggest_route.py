@@ -9,7 +9,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from zwfw.api import create_app
-from zwfw.api.routes import suggest
 from zwfw.runtime import Runtime
 from zwfw.search.suggest import build_suggester
 
@@ -24,10 +23,10 @@ async def _no_close(app: object) -> AsyncIterator[None]:
 @pytest.fixture(scope="module")
 def client(demo_runtime: Runtime) -> Iterator[TestClient]:
     if getattr(demo_runtime, "suggester", None) is None:  # until load_runtime builds one
-        object.__setattr__(demo_runtime, "suggester", build_suggester(demo_runtime.index.docs))
+        object.__setattr__(
+            demo_runtime, "suggester", build_suggester(demo_runtime.index.docs.iter_all())
+        )
     app = create_app(demo_runtime.settings, runtime=demo_runtime)
-    if not any(getattr(r, "path", "") == "/v1/suggest" for r in app.routes):
-        app.include_router(suggest.router)  # until create_app includes it
     app.router.lifespan_context = _no_close
     with TestClient(app) as c:
         yield c

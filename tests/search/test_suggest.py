@@ -10,7 +10,7 @@ from zwfw.search.suggest import SuggestEntry, Suggester, build_suggester
 
 @pytest.fixture(scope="module")
 def suggester(demo_runtime: Runtime) -> Suggester:
-    return build_suggester(demo_runtime.index.docs)
+    return build_suggester(demo_runtime.index.docs.iter_all())
 
 
 def _texts(suggester: Suggester, prefix: str, size: int = 8) -> list[str]:

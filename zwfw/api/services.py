@@ -16,6 +16,7 @@ from typing import Any, cast
 from fastapi import FastAPI
 
 from zwfw.core.errors import IndexNotReady
+from zwfw.core.records import Item, Policy
 from zwfw.core.settings import Settings
 from zwfw.runtime import Runtime
 from zwfw.search.synonyms import RuleKind, SynonymRule
@@ -78,13 +79,14 @@ def _after_reload(app: FastAPI, runtime: Runtime) -> None:
     app.state.faq_admin.reapply()
     personal = getattr(app.state, "personal", None)
     if personal is not None:
-        from zwfw.core.records import Item, Policy
+        personal.reload(*_policies_and_items(runtime))
 
-        docs = runtime.index.docs
-        personal.reload(
-            [p for p in docs.iter_kind("policy") if isinstance(p, Policy)],
-            [i for i in docs.iter_kind("item") if isinstance(i, Item)],
-        )
+
+def _policies_and_items(runtime: Runtime) -> tuple[list[Policy], list[Item]]:
+    """What the personal space evaluates and recommends, from the serving index."""
+    docs = runtime.index.docs
+    policies = [p for p in docs.iter_kind("policy") if isinstance(p, Policy)]
+    return policies, [i for i in docs.iter_kind("item") if isinstance(i, Item)]
 
 
 def _personal(settings: Settings, runtime: Runtime) -> object | None:
@@ -93,16 +95,12 @@ def _personal(settings: Settings, runtime: Runtime) -> object | None:
     if cfg.token_secret is None or cfg.id_salt is None:
         log.info("personal space disabled: set ZWFW_PERSONAL__TOKEN_SECRET and …__ID_SALT")
         return None
-    from zwfw.core.records import Item, Policy
     from zwfw.personal import create_personal_service
 
-    docs = runtime.index.docs
     cfg.db.parent.mkdir(parents=True, exist_ok=True)
     return create_personal_service(
         cfg.db, cfg.token_secret.get_secret_value(), cfg.id_salt.get_secret_value(),
-        [p for p in docs.iter_kind("policy") if isinstance(p, Policy)],
-        [i for i in docs.iter_kind("item") if isinstance(i, Item)],
-        cfg.retention_days,
+        *_policies_and_items(runtime), cfg.retention_days,
     )  # fmt: skip
 
 

@@ -93,6 +93,13 @@ class DocStore:
     def by_vid(self, vids: Sequence[int]) -> dict[int, Record]:
         return {vid: rec for _, vid, rec in self._rows("vid", [int(v) for v in vids])}
 
+    def iter_all(self) -> Iterator[Record]:
+        """Every record, in one query (derived structures read the whole catalogue)."""
+        with self._lock:
+            rows = self._db.execute("SELECT data FROM docs ORDER BY key").fetchall()
+        for (data,) in rows:
+            yield parse_record(json.loads(data))
+
     def iter_kind(self, kind: str) -> Iterator[Record]:
         with self._lock:
             rows = self._db.execute(

@@ -19,10 +19,9 @@ from typing import Literal
 import numpy as np
 from pypinyin.core import Pinyin
 
-from zwfw.core.records import App, Item
+from zwfw.core.records import App, Item, Record
 from zwfw.models.normalize import normalize
 from zwfw.models.pinyin import syllables
-from zwfw.search.docstore import DocStore
 
 Kind = Literal["item", "app", "synonym", "query"]
 Accept = Callable[[int], bool]
@@ -275,23 +274,24 @@ class Suggester:
         return {"texts": len(self), "infix_positions": len(self._infix.docs), "approx_bytes": held}
 
 
-def catalogue_entries(docs: DocStore) -> Iterator[SuggestEntry]:
-    """Item names (1.0, with an id), catalogue names and keywords (0.8), app names (0.9)."""
-    for item in docs.iter_kind("item"):
-        if isinstance(item, Item):
-            yield SuggestEntry(item.name, "item", 1.0, item.id)
-            if item.catalog_name:
-                yield SuggestEntry(item.catalog_name, "item", 0.8)
-            yield from (SuggestEntry(kw, "item", 0.8) for kw in item.keywords)
-    for app in docs.iter_kind("app"):
-        if isinstance(app, App):
-            yield SuggestEntry(app.name, "app", 0.9, app.id)
+def catalogue_entries(records: Iterable[Record]) -> Iterator[SuggestEntry]:
+    """Item names (1.0, with an id), catalogue names and keywords (0.8), app names (0.9);
+    other kinds are skipped."""
+    for record in records:
+        if isinstance(record, Item):
+            yield SuggestEntry(record.name, "item", 1.0, record.id)
+            if record.catalog_name:
+                yield SuggestEntry(record.catalog_name, "item", 0.8)
+            yield from (SuggestEntry(kw, "item", 0.8) for kw in record.keywords)
+        elif isinstance(record, App):
+            yield SuggestEntry(record.name, "app", 0.9, record.id)
 
 
-def build_suggester(docs: DocStore, extra: Iterable[SuggestEntry] = ()) -> Suggester:
-    """The suggester over a docstore's items and apps plus `extra` (synonyms, popular queries).
+def build_suggester(records: Iterable[Record], extra: Iterable[SuggestEntry] = ()) -> Suggester:
+    """The suggester over the items and apps among `records` plus `extra` (synonyms, popular
+    queries).
 
     Identical texts merge into the heaviest entry, so an item name offered in many regions is
     suggested once, with one item id.
     """
-    return Suggester(chain(catalogue_entries(docs), extra))
+    return Suggester(chain(catalogue_entries(records), extra))
