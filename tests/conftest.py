@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -52,3 +53,23 @@ def demo_runtime(demo_index_dir: Path, segmenter: Segmenter, encoder: CachedEnco
     """Read-only runtime over the session's demo index (tests that write make their own)."""
     settings = Settings(index_dir=demo_index_dir, state_db=demo_index_dir / "state.sqlite")
     return load_runtime(settings, (segmenter, encoder))
+
+
+@pytest.fixture
+def writable_index_dir(demo_index_dir: Path, tmp_path: Path) -> Path:
+    """A private copy of the demo index, for tests that edit it (the session's must stay
+    read-only). Copying the built index takes milliseconds; a rebuild re-encodes it all."""
+    index_dir = tmp_path / "index"
+    shutil.copytree(demo_index_dir, index_dir)
+    return index_dir
+
+
+@pytest.fixture
+def writable_runtime(
+    writable_index_dir: Path, tmp_path: Path, segmenter: Segmenter, encoder: CachedEncoder
+) -> Iterator[Runtime]:
+    """A runtime over `writable_index_dir`, with its own state database."""
+    settings = Settings(index_dir=writable_index_dir, state_db=tmp_path / "state.sqlite")
+    runtime = load_runtime(settings, (segmenter, encoder))
+    yield runtime
+    runtime.close()

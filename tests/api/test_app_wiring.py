@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,12 +25,10 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture
 def client(
-    demo_index_dir: Path, tmp_path: Path, segmenter: Segmenter, encoder: CachedEncoder
+    writable_index_dir: Path, tmp_path: Path, segmenter: Segmenter, encoder: CachedEncoder
 ) -> Iterator[TestClient]:
-    index_dir = tmp_path / "index"
-    shutil.copytree(demo_index_dir, index_dir)
     settings = Settings(
-        index_dir=index_dir, state_db=tmp_path / "state.sqlite",
+        index_dir=writable_index_dir, state_db=tmp_path / "state.sqlite",
         admin=AdminSettings(token_hashes=[hash_token("admin-s3cret")]),
         personal=PersonalSettings(db=tmp_path / "personal.sqlite", token_secret=SECRET,
                                   id_salt="wiring-test-id-salt"),

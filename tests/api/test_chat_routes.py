@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,9 +17,7 @@ from zwfw.api.auth import hash_token
 from zwfw.api.routes import admin_faq, chat
 from zwfw.chat import create_chat_service, create_faq_admin
 from zwfw.core.settings import AdminSettings, Settings
-from zwfw.models import Segmenter
-from zwfw.models.encoders import CachedEncoder
-from zwfw.runtime import Runtime, load_runtime
+from zwfw.runtime import Runtime
 
 TOKEN = "s3cret"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -50,18 +47,9 @@ def _app(runtime: Runtime | None, tmp_path: Path) -> FastAPI:
 
 
 @pytest.fixture
-def client(
-    demo_index_dir: Path, tmp_path: Path, segmenter: Segmenter, encoder: CachedEncoder
-) -> Iterator[TestClient]:
-    """A writable copy of the demo index (the shared session runtime stays read-only)."""
-    index_dir = tmp_path / "index"
-    shutil.copytree(demo_index_dir, index_dir)
-    runtime = load_runtime(
-        Settings(index_dir=index_dir, state_db=tmp_path / "state.sqlite"), (segmenter, encoder)
-    )
-    with TestClient(_app(runtime, tmp_path)) as c:
+def client(writable_runtime: Runtime, tmp_path: Path) -> Iterator[TestClient]:
+    with TestClient(_app(writable_runtime, tmp_path)) as c:
         yield c
-    runtime.close()
 
 
 def _say(

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
 from zwfw.chat import ChatReply, ChatService, create_chat_service
-from zwfw.core.settings import Settings
-from zwfw.models import Segmenter
-from zwfw.models.encoders import CachedEncoder
-from zwfw.runtime import Runtime, load_runtime
+from zwfw.runtime import Runtime
 
 
 @pytest.fixture
@@ -46,18 +41,3 @@ def talk(chat: ChatService) -> Conversation:
 @pytest.fixture
 def elder(chat: ChatService) -> Conversation:
     return Conversation(chat, mode="elder")
-
-
-@pytest.fixture
-def writable_runtime(
-    demo_index_dir: Path, tmp_path: Path, segmenter: Segmenter, encoder: CachedEncoder
-) -> Iterator[Runtime]:
-    """A runtime over a private copy of the demo index, for tests that edit it (the shared
-    `demo_runtime` must stay read-only). Copying the built index takes milliseconds where
-    a rebuild re-encodes every document."""
-    index_dir = tmp_path / "index"
-    shutil.copytree(demo_index_dir, index_dir)
-    settings = Settings(index_dir=index_dir, state_db=tmp_path / "state.sqlite")
-    runtime = load_runtime(settings, (segmenter, encoder))
-    yield runtime
-    runtime.close()

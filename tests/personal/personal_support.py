@@ -40,3 +40,17 @@ class Clock:
 
     def __call__(self) -> dt.datetime:
         return self.now
+
+
+def make_policy(eligibility: dict[str, Any] | None, audience: str = "person") -> Policy:
+    """A national policy with the given eligibility tree, for rule tests."""
+    return Policy(
+        id="p-test",
+        title="测试政策",
+        issuer="测试",
+        region_code="100000",
+        region_name="全国",
+        audience=audience,  # type: ignore[arg-type]
+        summary="测试",
+        eligibility=eligibility,
+    )

@@ -5,24 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from personal_support import demo_records
+from personal_support import demo_records, make_policy
 
 from zwfw.core.errors import InvalidRecord
-from zwfw.core.records import Policy
 from zwfw.personal import compile_policies, compile_policy
-
-
-def _policy(eligibility: dict[str, Any] | None, audience: str = "person") -> Policy:
-    return Policy(
-        id="p-test",
-        title="测试政策",
-        issuer="测试",
-        region_code="100000",
-        region_name="全国",
-        audience=audience,  # type: ignore[arg-type]
-        summary="测试",
-        eligibility=eligibility,
-    )
 
 
 def test_every_demo_policy_has_a_valid_eligibility_tree() -> None:
@@ -80,9 +66,9 @@ def test_an_invalid_tree_is_rejected_with_the_policy_and_node_named(
     tree: dict[str, Any], audience: str, message: str
 ) -> None:
     with pytest.raises(InvalidRecord, match="policy p-test") as info:
-        compile_policy(_policy(tree, audience))
+        compile_policy(make_policy(tree, audience))
     assert message in info.value.message
 
 
 def test_a_policy_without_conditions_has_no_rule() -> None:
-    assert compile_policy(_policy(None)) is None
+    assert compile_policy(make_policy(None)) is None

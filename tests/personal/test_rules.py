@@ -6,23 +6,13 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from personal_support import make_policy
 
-from zwfw.core.records import Policy
 from zwfw.personal import Rule, compile_policy, judge
 
 
 def _rule(tree: dict[str, Any], audience: str = "person") -> Rule:
-    policy = Policy(
-        id="p-test",
-        title="测试政策",
-        issuer="测试",
-        region_code="100000",
-        region_name="全国",
-        audience=audience,  # type: ignore[arg-type]
-        summary="测试",
-        eligibility=tree,
-    )
-    rule = compile_policy(policy)
+    rule = compile_policy(make_policy(tree, audience))
     assert rule is not None
     return rule
 
