@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 
 from zwfw.core.errors import InvalidQuery
+from zwfw.core.records import Record, doc_key
 from zwfw.core.settings import SearchSettings
 from zwfw.models import Segmenter, normalize
 from zwfw.models.encoders import Encoder
@@ -90,18 +91,19 @@ class SearchService:
             lex = self.index.lexical.search(lexical_query(q, filters.lexical(), limit, relaxed))
         lexical_keys = {h.key for h in lex}
         vec = [
-            (key, score)
-            for key, score in self._vector(q, filters, limit)
+            (key, score, record)
+            for key, score, record in self._vector(q, filters, limit)
             if key in lexical_keys or score >= vector_floor
         ]
         fused = rrf(
             [
                 ([h.key for h in lex], lex_w),
-                ([k for k, _ in vec], vec_w),
+                ([k for k, _, _ in vec], vec_w),
             ],
             k=self.settings.rrf_k,
         )
-        records = self.index.docs.get(list(fused))
+        records = {key: record for key, _, record in vec}  # vector hits are already loaded
+        records.update(self.index.docs.get([k for k in fused if k not in records]))
         out = {
             key: Candidate(key, records[key], score)
             for key, score in fused.items()
@@ -110,7 +112,7 @@ class SearchService:
         for rank, hit in enumerate(lex, start=1):
             if hit.key in out:
                 out[hit.key].lexical_rank, out[hit.key].lexical_score = rank, hit.score
-        for rank, (key, score) in enumerate(vec, start=1):
+        for rank, (key, score, _) in enumerate(vec, start=1):
             if key in out:
                 out[key].vector_rank, out[key].vector_score = rank, score
         progress = PROGRESS_INTENT.search(q.text) is not None
@@ -131,7 +133,9 @@ class SearchService:
 
     def _vector(
         self, q: AnalyzedQuery, filters: SearchFilters, limit: int
-    ) -> list[tuple[str, float]]:
+    ) -> list[tuple[str, float, Record]]:
+        """Vector hits as (key, cosine, record): the records were needed for filtering, so
+        the caller does not read them again."""
         vector = self.encoder.encode_queries([q.dense_text])
         ranges = [vid_range(k.value) for k in filters.kinds]
         k = limit * 4 if filters.narrows_beyond_kind else limit
@@ -142,7 +146,7 @@ class SearchService:
         for vid, score in pairs:
             record = records.get(vid)
             if record is not None and filters.matches(record):
-                out.append((f"{record.kind}:{record.id}", score))
+                out.append((doc_key(record.kind, record.id), score, record))
         return out[:limit]
 
     def search(self, raw: str, filters: SearchFilters, page: int = 1, size: int = 10) -> SearchPage:
