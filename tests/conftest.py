@@ -7,6 +7,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from state_backends import (
+    BACKENDS,
+    OUTER_STATE_URL,
+    migrated_storage,
+    migrated_url,
+    postgres_schema,
+)
 from testdata import DEMO
 
 from zwfw.core.settings import Settings, get_settings
@@ -14,6 +21,7 @@ from zwfw.indexer import build_index, load_sources
 from zwfw.models import Segmenter
 from zwfw.models.encoders import CachedEncoder, create_encoder
 from zwfw.runtime import Runtime, load_runtime
+from zwfw.storage import Storage
 
 
 @pytest.fixture(autouse=True)
@@ -25,6 +33,34 @@ def _fresh_settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _isolated_state_url(_fresh_settings: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Under ZWFW_STATE_URL (the PostgreSQL pass), every test's Settings point at a schema
+    of its own; otherwise state stays in each test's SQLite file."""
+    if not OUTER_STATE_URL:
+        yield
+        return
+    with postgres_schema() as url:
+        with migrated_url(url):
+            pass
+        monkeypatch.setenv("ZWFW_STATE_URL", url)
+        yield
+
+
+@pytest.fixture(params=BACKENDS)
+def storage(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Storage]:
+    """A migrated, empty state database on each backend (SQLite file, PostgreSQL schema)."""
+    with migrated_storage(request.param, tmp_path) as storage:
+        yield storage
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests on the state storage carry the `storage` mark (the PostgreSQL pass runs them)."""
+    for item in items:
+        if "storage" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.storage)
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 from zwfw.ops.analytics import Analytics
 from zwfw.ops.curation import Curation, Publishers
@@ -14,6 +13,7 @@ from zwfw.ops.ratelimit import RateLimiter
 from zwfw.ops.ratings import RatingStore
 from zwfw.ops.roles import RoleTokens
 from zwfw.ops.tasks import Thresholds
+from zwfw.storage import Storage
 
 
 @dataclass
@@ -28,15 +28,12 @@ class Ops:
     click_limiter: RateLimiter
 
     def close(self) -> None:
-        """Flush the query log (stops its writer thread), then close every connection."""
+        """Flush the query log and stop its writer thread; the storage is the caller's."""
         self.querylog.close()
-        self.analytics.close()
-        self.curation.close()
-        self.ratings.close()
 
 
 def create_ops(
-    db_path: Path,
+    storage: Storage,
     role_tokens: Mapping[str, str],
     publishers: Publishers | None = None,
     thresholds: Thresholds | None = None,
@@ -49,13 +46,13 @@ def create_ops(
     """
     metrics = OpsMetrics()
     roles = RoleTokens(role_tokens)  # fails first: a bad token setting stops start-up
-    ratings = RatingStore(db_path)
-    querylog = QueryLog(db_path, on_drop=metrics.querylog_dropped.inc)
+    ratings = RatingStore(storage)
+    querylog = QueryLog(storage, on_drop=metrics.querylog_dropped.inc)
     return Ops(
         ratings=ratings,
         querylog=querylog,
-        analytics=Analytics(db_path, ratings),
-        curation=Curation(db_path, publishers or Publishers(), thresholds or Thresholds()),
+        analytics=Analytics(storage, ratings),
+        curation=Curation(storage, publishers or Publishers(), thresholds or Thresholds()),
         metrics=metrics,
         roles=roles,
         rating_limiter=rating_limiter or RateLimiter(),
