@@ -74,3 +74,22 @@ def migrated_url(url: str) -> Iterator[Storage]:
         yield storage
     finally:
         storage.close()
+
+
+REDIS_URL = os.environ.get("ZWFW_TEST_REDIS_URL", "redis://127.0.0.1:6379/1")
+
+
+@contextmanager
+def redis_prefix() -> Iterator[tuple[object, str]]:
+    """A Redis client and a key prefix of this test's own; its keys are deleted after."""
+    from zwfw.storage.kv import redis_client
+
+    client = redis_client(REDIS_URL)
+    prefix = f"zwfw-storage-test:{uuid.uuid4().hex[:12]}:"
+    try:
+        yield client, prefix
+    finally:
+        keys = list(client.scan_iter(match=prefix + "*"))  # type: ignore[attr-defined]
+        if keys:
+            client.delete(*keys)  # type: ignore[attr-defined]
+        client.close()  # type: ignore[attr-defined]

@@ -25,6 +25,7 @@ from zwfw.search.store import current_build
 from zwfw.search.suggest import SuggestEntry, Suggester, build_suggester
 from zwfw.search.synonyms import SynonymStore
 from zwfw.search.vocab import Vocabulary
+from zwfw.storage import open_storage
 
 log = logging.getLogger(__name__)
 
@@ -172,8 +173,7 @@ def load_runtime(
     segmenter, encoder = tools or build_tools(settings)
     index = open_current(settings)
     _check_encoder(index, encoder)
-    settings.state_db.parent.mkdir(parents=True, exist_ok=True)
-    synonyms = SynonymStore(settings.state_db)
+    synonyms = SynonymStore(open_storage(settings), poll_seconds=settings.state_poll_seconds)
     search = SearchService(index, encoder, segmenter, settings.search, synonyms=synonyms.snapshot)
     qa = QaService(search, settings.qa, _reranker(settings))
     runtime = Runtime(settings, segmenter, encoder, index, search, qa, synonyms)

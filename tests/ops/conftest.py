@@ -4,6 +4,7 @@ the query-log writer stopped after."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+
 import pytest
 
 from zwfw.ops import Ops, create_ops, hash_token

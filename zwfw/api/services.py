@@ -15,11 +15,13 @@ from typing import Any, cast
 
 from fastapi import FastAPI
 
-from zwfw.core.errors import IndexNotReady
+from zwfw.core.errors import IndexNotReady, ZwfwError
 from zwfw.core.records import Item, Policy
 from zwfw.core.settings import Settings
 from zwfw.runtime import Runtime
 from zwfw.search.synonyms import RuleKind, SynonymRule
+from zwfw.storage import Storage, open_storage
+from zwfw.storage.kv import open_kv
 
 log = logging.getLogger(__name__)
 SERVICES = ("synonyms", "chat", "faq_admin", "personal", "nav")
@@ -32,16 +34,17 @@ def attach(app: FastAPI, runtime: Runtime) -> None:
     from zwfw.nav import create_nav_service
 
     settings: Settings = app.state.settings
+    storage, sessions = open_storage(settings), open_kv(settings)
     app.state.synonyms = runtime.synonyms
-    app.state.nav = create_nav_service(settings.state_db, runtime.search)
+    app.state.nav = create_nav_service(storage, runtime.search, sessions=sessions)
     app.state.chat = create_chat_service(
-        settings.state_db.with_name("chat.sqlite"), runtime.search, runtime.qa,
-        settings.chat.session_ttl_seconds, nav=app.state.nav,
+        sessions, runtime.search, runtime.qa, settings.chat.session_ttl_seconds,
+        nav=app.state.nav,
     )  # fmt: skip
     app.state.faq_admin = create_faq_admin(
-        settings.state_db, lambda: runtime.index.docs, runtime.upsert, runtime.delete
+        storage, lambda: runtime.index.docs, runtime.upsert, runtime.delete
     )
-    app.state.personal = _personal(settings, runtime)
+    app.state.personal = _personal(settings, runtime, storage)
     runtime.listeners.append(lambda rt: _after_reload(app, rt))
     connect_ops(app, runtime)
     app.state.runtime = runtime
@@ -89,19 +92,23 @@ def _policies_and_items(runtime: Runtime) -> tuple[list[Policy], list[Item]]:
     return policies, [i for i in docs.iter_kind("item") if isinstance(i, Item)]
 
 
-def _personal(settings: Settings, runtime: Runtime) -> object | None:
-    """The personal space, or None (its routes answer 503) until its secrets are configured."""
+def _personal(settings: Settings, runtime: Runtime, storage: Storage) -> object | None:
+    """The personal space, or None (its routes answer 503) until its secrets are configured.
+    Its own misconfiguration disables it alone: search and the other services still load."""
     cfg = settings.personal
     if cfg.token_secret is None or cfg.id_salt is None:
         log.info("personal space disabled: set ZWFW_PERSONAL__TOKEN_SECRET and …__ID_SALT")
         return None
     from zwfw.personal import create_personal_service
 
-    cfg.db.parent.mkdir(parents=True, exist_ok=True)
-    return create_personal_service(
-        cfg.db, cfg.token_secret.get_secret_value(), cfg.id_salt.get_secret_value(),
-        *_policies_and_items(runtime), cfg.retention_days,
-    )  # fmt: skip
+    try:
+        return create_personal_service(
+            storage, cfg.token_secret.get_secret_value(), cfg.id_salt.get_secret_value(),
+            *_policies_and_items(runtime), cfg.retention_days,
+        )  # fmt: skip
+    except ZwfwError as exc:
+        log.error("personal space disabled: %s", exc.message)
+        return None
 
 
 def start_ops(app: FastAPI) -> bool:
@@ -110,15 +117,19 @@ def start_ops(app: FastAPI) -> bool:
     if getattr(app.state, "ops", None) is not None:
         return False
     from zwfw.ops import Publishers, create_ops
+    from zwfw.ops.ratelimit import create_rate_limiter
 
     settings: Settings = app.state.settings
     tokens: dict[str, str] = dict.fromkeys(settings.admin.token_hashes, "admin")
     tokens |= settings.ops.role_tokens
-    settings.ops.db.parent.mkdir(parents=True, exist_ok=True)
     publishers = Publishers(
         synonym=_synonym_publisher(app), faq=_faq_publisher(app), nav_hint=_hint_publisher(app)
     )
-    app.state.ops = create_ops(settings.ops.db, tokens, publishers)
+    app.state.ops = create_ops(
+        open_storage(settings), tokens, publishers,
+        rating_limiter=create_rate_limiter(settings, "ratings"),
+        click_limiter=create_rate_limiter(settings, "clicks", capacity=60, per_second=1.0),
+    )  # fmt: skip
     return True
 
 

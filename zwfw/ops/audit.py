@@ -58,8 +58,11 @@ def append(
     fields = [at, actor.name, actor.role.value, action, entity, entity_id, _j(before), _j(after)]
     conn.execute(
         sa.insert(audit).values(
-            {**dict(zip(_FIELDS, fields, strict=True)), "prev_hash": prev,
-             "hash": _digest(prev, fields)}
+            {
+                **dict(zip(_FIELDS, fields, strict=True)),
+                "prev_hash": prev,
+                "hash": _digest(prev, fields),
+            }
         )
     )
 

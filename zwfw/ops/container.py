@@ -9,7 +9,7 @@ from zwfw.ops.analytics import Analytics
 from zwfw.ops.curation import Curation, Publishers
 from zwfw.ops.metrics import OpsMetrics
 from zwfw.ops.querylog import QueryLog
-from zwfw.ops.ratelimit import RateLimiter
+from zwfw.ops.ratelimit import Limiter, RateLimiter
 from zwfw.ops.ratings import RatingStore
 from zwfw.ops.roles import RoleTokens
 from zwfw.ops.tasks import Thresholds
@@ -24,8 +24,8 @@ class Ops:
     curation: Curation
     metrics: OpsMetrics
     roles: RoleTokens
-    rating_limiter: RateLimiter
-    click_limiter: RateLimiter
+    rating_limiter: Limiter
+    click_limiter: Limiter
 
     def close(self) -> None:
         """Flush the query log and stop its writer thread; the storage is the caller's."""
@@ -37,7 +37,8 @@ def create_ops(
     role_tokens: Mapping[str, str],
     publishers: Publishers | None = None,
     thresholds: Thresholds | None = None,
-    rating_limiter: RateLimiter | None = None,
+    rating_limiter: Limiter | None = None,
+    click_limiter: Limiter | None = None,
 ) -> Ops:
     """`role_tokens` maps "sha256:<hex>" token hashes to editor, reviewer or admin.
 
@@ -57,5 +58,5 @@ def create_ops(
         roles=roles,
         rating_limiter=rating_limiter or RateLimiter(),
         # Clicks come in bursts while a user browses results; ratings are rare.
-        click_limiter=RateLimiter(capacity=60, per_second=1.0),
+        click_limiter=click_limiter or RateLimiter(capacity=60, per_second=1.0),
     )

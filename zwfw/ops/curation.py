@@ -21,12 +21,12 @@ from sqlalchemy.engine import Connection
 
 from zwfw.core.errors import InvalidRecord, NotFound, ZwfwError
 from zwfw.ops import audit, tasks
-from zwfw.storage import Storage, bump
-from zwfw.storage.tables import proposals
-from zwfw.storage.tables import tasks as task_table
 from zwfw.ops.payloads import ProposalKind, validate
 from zwfw.ops.roles import Actor, Permission
 from zwfw.ops.tasks import Task, TaskKind, TaskStatus, Thresholds
+from zwfw.storage import Storage, bump
+from zwfw.storage.tables import proposals
+from zwfw.storage.tables import tasks as task_table
 
 
 class ProposalState(StrEnum):
@@ -246,7 +246,9 @@ class Curation:
     ) -> Proposal:
         now = time.time()
         db.execute(
-            sa.update(proposals).where(proposals.c.id == before.id).values({**sets, "updated_at": now})
+            sa.update(proposals)
+            .where(proposals.c.id == before.id)
+            .values({**sets, "updated_at": now})
         )
         after = self._proposal(db, before.id)
         audit.append(db, actor, action, "proposal", before.id, _d(before), _d(after), now)

@@ -5,7 +5,7 @@ table; `migrate` applies the Alembic migrations; `versions` is the per-store cha
 other replicas poll; `kv` holds sessions, rate limits and caches in process or in Redis.
 """
 
-from zwfw.storage.engine import Storage, open_storage, state_url
+from zwfw.storage.engine import Storage, close_all, open_storage, state_url
 from zwfw.storage.migrate import check_current, migrate
 from zwfw.storage.versions import VersionWatch, bump, read_version
 
@@ -14,6 +14,7 @@ __all__ = [
     "VersionWatch",
     "bump",
     "check_current",
+    "close_all",
     "migrate",
     "open_storage",
     "read_version",

@@ -10,6 +10,7 @@ with a 503; constraint violations and programming errors are left alone, as they
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -114,18 +115,28 @@ class Storage:
             )
 
 
-def open_storage(settings: Settings, migrate_sqlite: bool = True) -> Storage:
-    """The state storage of these settings. The embedded SQLite default is migrated here,
-    so `zwfw serve --demo` needs nothing else; PostgreSQL must be migrated by `zwfw migrate`
-    (one replica, once per release) and is only checked."""
+_OPEN: dict[str, Storage] = {}
+_OPEN_LOCK = threading.Lock()
+
+
+def open_storage(settings: Settings) -> Storage:
+    """The process's one storage of the settings' URL (the runtime, the ops container and
+    the services share its engine and pool). The embedded SQLite default is migrated on first
+    open, so `zwfw serve --demo` needs nothing else; PostgreSQL must be migrated by
+    `zwfw migrate` (once per release) and is only checked."""
     from zwfw.storage.migrate import check_current, migrate
 
-    storage = Storage(state_url(settings))
-    if storage.is_sqlite and migrate_sqlite:
-        migrate(storage)
-    else:
-        check_current(storage)
-    return storage
+    url = state_url(settings)
+    with _OPEN_LOCK:
+        storage = _OPEN.get(url)
+        if storage is None:
+            storage = Storage(url)
+            if storage.is_sqlite:
+                migrate(storage)
+            else:
+                check_current(storage)
+            _OPEN[url] = storage
+        return storage
 
 
 def _sqlite_path(url: str) -> Path | None:
@@ -159,3 +170,11 @@ def _sqlite_events(engine: Engine) -> None:
 
 def _reason(exc: sa.exc.DBAPIError) -> str:
     return str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
+
+
+def close_all() -> None:
+    """Dispose every storage `open_storage` opened (end of a test, of a process)."""
+    with _OPEN_LOCK:
+        for storage in _OPEN.values():
+            storage.close()
+        _OPEN.clear()

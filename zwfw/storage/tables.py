@@ -9,6 +9,8 @@ layer): a new profile field needs a migration anyway, and a test checks the two 
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 
 metadata = sa.MetaData()
@@ -172,7 +174,7 @@ audit = sa.Table(
 
 # The personal space: one wide row per user (see zwfw.personal.profiles) and its events.
 PURPOSES = ("recommend", "policy", "push")
-PROFILE_COLUMNS: dict[str, type[sa.types.TypeEngine[object]]] = {
+PROFILE_COLUMNS: dict[str, Any] = {
     "birth_year": Int, "region_code": Text, "hukou_region_code": Text,
     "employment_status": Text, "children_birth_years": Text, "has_disability": Int,
     "disability_level": Int, "retired": Int, "low_income": Int, "credit_code": Text,
