@@ -157,9 +157,23 @@ def _check_encoder(index: OpenIndex, encoder: CachedEncoder) -> None:
         )
 
 
+QUERY_VECTOR_TTL_SECONDS = 86_400  # a day: the same index and model give the same vector
+
+
 def build_tools(settings: Settings) -> tuple[Segmenter, CachedEncoder]:
-    """The language tools an index build and a runtime both need."""
-    return Segmenter(), create_encoder(settings.encoder)
+    """The language tools an index build and a runtime both need. With Redis configured the
+    query-vector cache gains a shared level, so replicas reuse each other's encodings."""
+    encoder = create_encoder(settings.encoder)
+    if settings.redis_url is not None:
+        from zwfw.models.encoders.cache import RedisVectorCache
+        from zwfw.storage.kv import redis_client
+
+        shared = RedisVectorCache(
+            redis_client(settings.redis_url.get_secret_value()), settings.redis_prefix,
+            encoder.model_id, encoder.dim, QUERY_VECTOR_TTL_SECONDS,
+        )  # fmt: skip
+        encoder = CachedEncoder(encoder.inner, settings.encoder.query_cache_size, shared)
+    return Segmenter(), encoder
 
 
 def _reranker(settings: Settings) -> BlendReranker:

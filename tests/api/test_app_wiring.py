@@ -30,10 +30,8 @@ def client(
     settings = Settings(
         index_dir=writable_index_dir, state_db=tmp_path / "state.sqlite",
         admin=AdminSettings(token_hashes=[hash_token("admin-s3cret")]),
-        personal=PersonalSettings(db=tmp_path / "personal.sqlite", token_secret=SECRET,
-                                  id_salt="wiring-test-id-salt"),
+        personal=PersonalSettings(token_secret=SECRET, id_salt="wiring-test-id-salt"),
         ops=OpsSettings(
-            db=tmp_path / "ops.sqlite",
             role_tokens={hash_token("ed"): "editor", hash_token("rev"): "reviewer"},
         ),
     )  # fmt: skip

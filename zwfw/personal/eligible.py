@@ -15,6 +15,7 @@ import datetime as dt
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from zwfw.core.errors import InvalidQuery, NotFound
 from zwfw.personal.conditions import Rule
@@ -43,11 +44,10 @@ class EligibleFinder:
         where, params = compile_where(rule, Purpose.PUSH, today, self._db.dialect)
         sql = f"SELECT rid, user_id FROM profile WHERE rid > ? AND {where} ORDER BY rid LIMIT ?"
         with self._db.read("personal") as conn:
-            rows = [
-                (int(r[0]), str(r[1])) for r in execute_qmark(conn, sql, [after, *params, size])
-            ]
-        next_cursor = _encode(policy_id, rows[-1][0]) if len(rows) == size else None
-        return EligiblePage(policy_id, [str(r[1]) for r in rows], next_cursor)
+            found: list[Any] = list(execute_qmark(conn, sql, [after, *params, size]))
+        rids = [int(r[0]) for r in found]
+        next_cursor = _encode(policy_id, rids[-1]) if len(rids) == size else None
+        return EligiblePage(policy_id, [str(r[1]) for r in found], next_cursor)
 
     def count(self, policy_id: str, today: dt.date) -> int:
         """How many profiles are eligible (one aggregate pass, for reports and benchmarks)."""
