@@ -1,7 +1,9 @@
-"""Builds the services that sit on top of the runtime and puts them on `app.state`.
+"""Builds the services that sit on top of the runtime into one frozen, typed `Services`.
 
-Routes reach each one through a dependency in their own module (`app.state.chat`, …); this
-is the one place that knows how they are constructed and closed.
+`attach` publishes the container whole as `app.state.services` (the dependencies in
+`api/deps.py` read it), plus, until every route takes its service from `api/deps.py`, the
+same objects as `app.state.<name>`. This is the one place that knows how the services are
+constructed and closed; it closes only what the app created.
 """
 
 from __future__ import annotations
@@ -11,40 +13,71 @@ import time
 import uuid
 from collections.abc import Callable, Sequence
 from contextlib import suppress
+from dataclasses import dataclass
 from typing import Any, cast
 
 from fastapi import FastAPI
 
+from zwfw.chat import ChatService
+from zwfw.chat.faq_admin import FaqAdmin
 from zwfw.core.errors import IndexNotReady, ZwfwError
 from zwfw.core.records import Item, Policy
 from zwfw.core.settings import Settings
+from zwfw.nav import NavService
+from zwfw.personal import PersonalService
 from zwfw.runtime import Runtime
-from zwfw.search.synonyms import RuleKind, SynonymRule
+from zwfw.search.synonyms import RuleKind, SynonymRule, SynonymStore
 from zwfw.storage import Storage, open_storage
-from zwfw.storage.kv import open_kv
+from zwfw.storage.kv import KeyValue, open_kv
 
 log = logging.getLogger(__name__)
 SERVICES = ("synonyms", "chat", "faq_admin", "personal", "nav")
 
 
-def attach(app: FastAPI, runtime: Runtime) -> None:
-    """Create every service for a loaded runtime, then publish the runtime last, so a request
-    that sees the runtime also sees its services."""
+@dataclass(frozen=True)
+class Services:
+    """Everything built on one loaded runtime; `personal` is None when it is disabled (not
+    configured, or misconfigured: that disables it alone). `owns_runtime` says whether the
+    app loaded the runtime itself, and so closes it."""
+
+    runtime: Runtime
+    storage: Storage
+    sessions: KeyValue
+    synonyms: SynonymStore
+    nav: NavService
+    chat: ChatService
+    faq_admin: FaqAdmin
+    personal: PersonalService | None
+    owns_runtime: bool
+
+
+def build(settings: Settings, runtime: Runtime, owns_runtime: bool = False) -> Services:
+    """Every service of a loaded runtime, on the settings' storage and session store."""
     from zwfw.chat import create_chat_service, create_faq_admin
     from zwfw.nav import create_nav_service
 
-    settings: Settings = app.state.settings
     storage, sessions = open_storage(settings), open_kv(settings)
-    app.state.synonyms = runtime.synonyms
-    app.state.nav = create_nav_service(storage, runtime.search, sessions=sessions)
-    app.state.chat = create_chat_service(
-        sessions, runtime.search, runtime.qa, settings.chat.session_ttl_seconds,
-        nav=app.state.nav,
-    )  # fmt: skip
-    app.state.faq_admin = create_faq_admin(
+    nav = create_nav_service(storage, runtime.search, sessions=sessions)
+    chat = create_chat_service(
+        sessions, runtime.search, runtime.qa, settings.chat.session_ttl_seconds, nav=nav
+    )
+    faq_admin = create_faq_admin(
         storage, lambda: runtime.index.docs, runtime.upsert, runtime.delete
     )
-    app.state.personal = _personal(settings, runtime, storage)
+    personal = _personal(settings, runtime, storage)
+    return Services(
+        runtime, storage, sessions, runtime.synonyms, nav, chat, faq_admin, personal, owns_runtime
+    )
+
+
+def attach(app: FastAPI, runtime: Runtime, owned: bool = False) -> None:
+    """Create every service for a loaded runtime, then publish them, the runtime last, so a
+    request that sees the runtime also sees its services. `owned`: the app loaded the
+    runtime and closes it at shutdown (a runtime passed to `create_app` is the caller's)."""
+    services = build(app.state.settings, runtime, owned)
+    app.state.services = services
+    for name in SERVICES:
+        setattr(app.state, name, getattr(services, name))
     runtime.listeners.append(lambda rt: _after_reload(app, rt))
     connect_ops(app, runtime)
     app.state.runtime = runtime
@@ -92,7 +125,7 @@ def _policies_and_items(runtime: Runtime) -> tuple[list[Policy], list[Item]]:
     return policies, [i for i in docs.iter_kind("item") if isinstance(i, Item)]
 
 
-def _personal(settings: Settings, runtime: Runtime, storage: Storage) -> object | None:
+def _personal(settings: Settings, runtime: Runtime, storage: Storage) -> PersonalService | None:
     """The personal space, or None (its routes answer 503) until its secrets are configured.
     Its own misconfiguration disables it alone: search and the other services still load."""
     cfg = settings.personal
@@ -182,21 +215,21 @@ def _synonym_publisher(app: FastAPI) -> Callable[[str, Sequence[str], str], None
 
 
 def detach(app: FastAPI) -> None:
-    """Close what `attach` opened; a failure to close one service does not stop the others."""
-    chat = getattr(app.state, "chat", None)
-    closers = [
-        getattr(getattr(chat, "sessions", None), "close", None),
-        getattr(getattr(app.state, "faq_admin", None), "close", None),
-        getattr(getattr(app.state, "personal", None), "close", None),
-        getattr(getattr(app.state, "nav", None), "close", None),
-        getattr(getattr(app.state, "runtime", None), "close", None),
-    ]
+    """Close what `attach` opened, and the runtime only when the app loaded it; a failure to
+    close one service does not stop the others."""
+    services: Services | None = getattr(app.state, "services", None)
+    if services is None:
+        return
+    closers: list[Callable[[], None]] = [services.faq_admin.close, services.nav.close]
+    if services.personal is not None:
+        closers.append(services.personal.close)
+    if services.owns_runtime:
+        closers.append(services.runtime.close)
     for close in closers:
-        if close is not None:
-            with suppress(Exception):
-                close()
+        with suppress(Exception):
+            close()
 
 
 def empty(app: FastAPI) -> None:
-    for name in (*SERVICES, "runtime"):
+    for name in (*SERVICES, "runtime", "services"):
         setattr(app.state, name, None)
