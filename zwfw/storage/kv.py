@@ -68,6 +68,9 @@ class RedisKeyValue:
         return None if found is None else bytes(found)
 
     def set(self, key: str, value: bytes, ttl_seconds: float) -> None:
+        if ttl_seconds <= 0:  # already expired: Redis refuses a TTL of 0 or less
+            self.delete(key)
+            return
         with redis_errors():
             self.client.set(self.prefix + key, value, px=max(1, int(ttl_seconds * 1000)))
 
