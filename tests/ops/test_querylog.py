@@ -85,3 +85,19 @@ def test_closing_writes_what_is_still_queued(storage: Storage) -> None:
         log.record(RequestEvent("/v1/qa", "POST", 200, float(i)))
     log.close()
     assert _rows(storage, "SELECT COUNT(*) FROM requests") == [(1200,)]
+
+
+def test_events_older_than_the_retention_are_deleted(storage: Storage) -> None:
+    import time
+
+    log = QueryLog(storage, retention_days=1)
+    try:
+        log.record(Turn("old", "search", "旧查询", (), 0, 1.0, at=time.time() - 2 * 86_400))
+        log.record(Turn("new", "search", "新查询", (), 0, 1.0))
+        log.flush()  # the first batch is written, then the retention pass runs
+        log._pruned = float("-inf")
+        log.record(RequestEvent("/v1/search", "GET", 200, 1.0))
+        log.flush()
+    finally:
+        log.close()
+    assert _rows(storage, "SELECT turn_id FROM turns") == [("new",)]

@@ -162,6 +162,7 @@ def start_ops(app: FastAPI) -> bool:
         open_storage(settings), tokens, publishers,
         rating_limiter=create_rate_limiter(settings, "ratings"),
         click_limiter=create_rate_limiter(settings, "clicks", capacity=60, per_second=1.0),
+        querylog_retention_days=settings.ops.querylog_retention_days,
     )  # fmt: skip
     return True
 

@@ -132,6 +132,8 @@ class OpsSettings(BaseModel):
     # Curation roles: "sha256:<hex>" of a token → editor | reviewer | admin (`zwfw hash-token`).
     # Administrator tokens (ZWFW_ADMIN__TOKEN_HASHES) have the admin role too.
     role_tokens: dict[str, Literal["editor", "reviewer", "admin"]] = Field(default_factory=dict)
+    # Query-log turns, clicks and request timings older than this are deleted (hourly).
+    querylog_retention_days: int = Field(90, ge=1)
 
 
 class ApiSettings(BaseModel):

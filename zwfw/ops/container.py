@@ -39,6 +39,7 @@ def create_ops(
     thresholds: Thresholds | None = None,
     rating_limiter: Limiter | None = None,
     click_limiter: Limiter | None = None,
+    querylog_retention_days: float | None = None,
 ) -> Ops:
     """`role_tokens` maps "sha256:<hex>" token hashes to editor, reviewer or admin.
 
@@ -48,7 +49,9 @@ def create_ops(
     metrics = OpsMetrics()
     roles = RoleTokens(role_tokens)  # fails first: a bad token setting stops start-up
     ratings = RatingStore(storage)
-    querylog = QueryLog(storage, on_drop=metrics.querylog_dropped.inc)
+    querylog = QueryLog(
+        storage, on_drop=metrics.querylog_dropped.inc, retention_days=querylog_retention_days
+    )
     return Ops(
         ratings=ratings,
         querylog=querylog,

@@ -25,6 +25,7 @@ from zwfw.storage import Storage, sql
 from zwfw.storage.tables import clicks, requests, turns
 
 log = logging.getLogger(__name__)
+PRUNE_EVERY_SECONDS = 3600.0
 
 
 @dataclass(frozen=True)
@@ -78,8 +79,11 @@ class QueryLog:
         batch_size: int = 500,
         flush_seconds: float = 0.5,
         on_drop: Callable[[], None] | None = None,
+        retention_days: float | None = None,
     ) -> None:
         self._storage = storage
+        self._retention = None if retention_days is None else retention_days * 86_400
+        self._pruned = float("-inf")
         self._queue: queue.Queue[Event | threading.Event | None] = queue.Queue(max_queue)
         self._batch_size, self._flush_seconds = batch_size, flush_seconds
         self._on_drop = on_drop
@@ -132,8 +136,23 @@ class QueryLog:
                     break
                 batch.append(item)
             self._write(batch)
+            self._prune()
             for waiter in waiters:
                 waiter.set()
+
+    def _prune(self) -> None:
+        """Delete what is older than the retention, at most hourly: the log must not grow
+        without bound (195,000 turns made a 33 MB file)."""
+        if self._retention is None or time.monotonic() - self._pruned < PRUNE_EVERY_SECONDS:
+            return
+        self._pruned = time.monotonic()
+        cutoff = time.time() - self._retention
+        try:
+            with self._storage.transaction("query log") as conn:
+                for table in (turns, clicks, requests):
+                    conn.execute(sa.delete(table).where(table.c.at < cutoff))
+        except Exception:
+            log.exception("query log retention pass failed; retried in an hour")
 
     def _write(self, batch: Sequence[Event]) -> None:
         if not batch:
