@@ -107,7 +107,8 @@ def test_an_approved_faq_proposal_is_answered_after_publishing(client: TestClien
     draft = client.post(curation, json=body, headers={"Authorization": "Bearer ed"}).json()
     url = f"{curation}/{draft['id']}"
     assert client.post(f"{url}/approve", headers={"Authorization": "Bearer rev"}).status_code == 200
-    assert client.post(f"{url}/publish", headers=ADMIN).json()["state"] == "live"
+    published = client.post(f"{url}/publish", headers=ADMIN)
+    assert published.json()["state"] == "live", published.text
     answer = client.post("/v1/qa", json={"question": question}).json()
     assert answer["action"] == "answer" and answer["sources"][0]["title"] == question
 

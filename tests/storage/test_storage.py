@@ -173,3 +173,16 @@ def test_the_in_process_store_stays_bounded() -> None:
     for i in range(10):
         kv.set(str(i), b"v", 60)
     assert [kv.get(str(i)) for i in range(10)].count(b"v") == 3 and kv.get("9") == b"v"
+
+
+def test_a_transaction_opened_inside_another_joins_it(storage: Storage) -> None:
+    """Both writes commit together, or (here) roll back together."""
+    with pytest.raises(RuntimeError), storage.transaction("curation") as outer:
+        bump(outer, "curation")
+        with storage.transaction("faq") as inner:
+            bump(inner, "faq")
+        with storage.read("faq") as conn:
+            assert read_version(conn, "faq") == 1  # sees its own uncommitted write
+        raise RuntimeError("publishing failed after both writes")
+    with storage.read("faq") as conn:
+        assert read_version(conn, "faq") == read_version(conn, "curation") == 0

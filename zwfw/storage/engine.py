@@ -59,6 +59,7 @@ class Storage:
             )  # fmt: skip
         self._writer = self.engine.execution_options(zwfw_write=True)
         self._inode: int | None = None
+        self._local = threading.local()  # the thread's open transaction, if any
 
     @property
     def is_sqlite(self) -> bool:
@@ -66,15 +67,34 @@ class Storage:
 
     @contextmanager
     def transaction(self, store: str) -> Iterator[Connection]:
-        """BEGIN (IMMEDIATE on SQLite) … COMMIT, or ROLLBACK on any error."""
+        """BEGIN (IMMEDIATE on SQLite) … COMMIT, or ROLLBACK on any error.
+
+        A transaction opened while the same thread already has one joins it: publishing a
+        curation proposal writes the FAQ edit and the proposal's new state together (and on
+        SQLite a second writer in the same thread would otherwise wait for itself)."""
+        outer: Connection | None = getattr(self._local, "conn", None)
+        if outer is not None:
+            with self.guard(store):
+                yield outer
+            return
         with self.guard(store):
             self._check_file(store)
             with self._writer.begin() as conn:
-                yield conn
+                self._local.conn = conn
+                try:
+                    yield conn
+                finally:
+                    self._local.conn = None
 
     @contextmanager
     def read(self, store: str) -> Iterator[Connection]:
-        """A read-only unit: one snapshot for every statement inside, then rolled back."""
+        """A read-only unit: one snapshot for every statement inside, then rolled back
+        (inside the thread's open transaction: that transaction, which sees its own writes)."""
+        outer: Connection | None = getattr(self._local, "conn", None)
+        if outer is not None:
+            with self.guard(store):
+                yield outer
+            return
         with self.guard(store), self.engine.connect() as conn:
             yield conn
 
