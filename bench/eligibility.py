@@ -28,6 +28,7 @@ from zwfw.indexer import load_sources
 from zwfw.personal import Purpose, create_personal_service, judge
 from zwfw.personal.fields import EMPLOYMENT, REVENUE_BANDS, SIZES, STORED, Audience
 from zwfw.personal.profile import Profile
+from zwfw.storage import Storage, migrate
 
 HERE = Path(__file__).resolve().parent
 DEMO = HERE.parent / "data" / "demo"
@@ -100,8 +101,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     policies = [r for r in records if isinstance(r, Policy)]
     items = [r for r in records if isinstance(r, Item)]
     fresh = not args.db.exists()
+    storage = Storage(f"sqlite:///{args.db.resolve()}")
+    migrate(storage)
     service = create_personal_service(
-        args.db, "bench-secret-" + "x" * 32, "bench-id-key-0123456789", policies, items,
+        storage, "bench-secret-" + "x" * 32, "bench-id-key-0123456789", policies, items,
         clock=lambda: NOW,
     )  # fmt: skip
     load_seconds = None

@@ -37,8 +37,10 @@ from typing import Any
 from fastapi import FastAPI, Request
 
 from zwfw.api import errors, observability
+from zwfw.core.settings import Settings
 from zwfw.ops import Ops, Period, create_ops, install_json_logging
 from zwfw.search import SearchHit, SearchPage
+from zwfw.storage import open_storage
 
 RESULTS = Path(__file__).resolve().parent / "results"
 HITS = [SearchHit(f"item-{i}", "item", "普通护照补发", 0.03, "…", {}, "公安局", None, None)
@@ -60,7 +62,7 @@ def _handler_app(extra: Callable[[Request, SearchPage], None] | None) -> FastAPI
 
 
 def build_apps(work: Path) -> tuple[dict[str, FastAPI], Ops, sqlite3.Connection]:
-    ops = create_ops(work / "ops.sqlite", {})
+    ops = create_ops(open_storage(Settings(state_db=work / "ops.sqlite")), {})
     on = _handler_app(lambda request, page: observability.log_search_turn(request, page, 0))
     observability.install(on)
     on.state.ops = ops

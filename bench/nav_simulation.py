@@ -27,6 +27,7 @@ from zwfw.indexer import build_index, load_sources
 from zwfw.nav import NavService, create_nav_service
 from zwfw.nav.session import Session
 from zwfw.runtime import build_tools, load_runtime
+from zwfw.storage import open_storage
 
 HERE = Path(__file__).resolve().parent
 SHARED = HERE.parents[1] / "shared"
@@ -83,7 +84,8 @@ def run(index_dir: Path, modes: list[str]) -> dict[str, Any]:
     queries = [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines() if line]
     out: dict[str, Any] = {"dev_set": str(DEV.name), "max_questions": MAX_QUESTIONS}
     with tempfile.TemporaryDirectory() as tmp:
-        nav = create_nav_service(Path(tmp) / "nav.sqlite", runtime.search)
+        state = Settings(state_db=Path(tmp) / "state.sqlite")
+        nav = create_nav_service(open_storage(state), runtime.search)
         for mode in modes:
             rows, by_kind = [], defaultdict(list)
             for q in queries:

@@ -7,6 +7,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from state_backends import (
+    BACKENDS,
+    OUTER_STATE_URL,
+    migrated_storage,
+    migrated_url,
+    postgres_schema,
+    redis_prefix,
+)
 from testdata import DEMO
 
 from zwfw.core.settings import Settings, get_settings
@@ -14,6 +22,8 @@ from zwfw.indexer import build_index, load_sources
 from zwfw.models import Segmenter
 from zwfw.models.encoders import CachedEncoder, create_encoder
 from zwfw.runtime import Runtime, load_runtime
+from zwfw.storage import Storage, close_all
+from zwfw.storage.kv import KeyValue, MemoryKeyValue, RedisKeyValue
 
 
 @pytest.fixture(autouse=True)
@@ -25,6 +35,58 @@ def _fresh_settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()
+    close_all()  # storages the test's app or runtime opened: no pools outlive a test
+
+
+@pytest.fixture(autouse=True)
+def _isolated_state_url(_fresh_settings: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Under ZWFW_STATE_URL (the PostgreSQL pass), every test's Settings point at a schema
+    of its own; otherwise state stays in each test's SQLite file."""
+    if not OUTER_STATE_URL:
+        yield
+        return
+    with postgres_schema() as url:
+        with migrated_url(url):
+            pass
+        monkeypatch.setenv("ZWFW_STATE_URL", url)
+        yield
+
+
+@pytest.fixture(params=BACKENDS)
+def state_backend(request: pytest.FixtureRequest) -> str:
+    """Each state database in turn: "sqlite" and "postgresql"."""
+    return str(request.param)
+
+
+@pytest.fixture
+def storage(state_backend: str, tmp_path: Path) -> Iterator[Storage]:
+    """A migrated, empty state database on each backend (SQLite file, PostgreSQL schema)."""
+    with migrated_storage(state_backend, tmp_path) as storage:
+        yield storage
+
+
+@pytest.fixture
+def sqlite_storage(tmp_path: Path) -> Iterator[Storage]:
+    """A migrated SQLite state database, for tests where the backend is incidental."""
+    with migrated_storage("sqlite", tmp_path) as storage:
+        yield storage
+
+
+@pytest.fixture(params=["memory", "redis"])
+def kv(request: pytest.FixtureRequest) -> Iterator[KeyValue]:
+    """A key-value store in process and in Redis (a private key prefix, cleaned after)."""
+    if request.param == "memory":
+        yield MemoryKeyValue()
+        return
+    with redis_prefix() as (client, prefix):
+        yield RedisKeyValue(client, prefix)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests on the state storage carry the `storage` mark (the PostgreSQL pass runs them)."""
+    for item in items:
+        if {"state_backend", "kv"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.storage)
 
 
 @pytest.fixture(scope="session")

@@ -10,8 +10,8 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "zwfw"
 
 LAYER = {
-    "core": 0, "models": 1, "search": 2, "indexer": 2, "qa": 3, "nav": 3, "personal": 3,
-    "ops": 3, "chat": 4,
+    "core": 0, "storage": 1, "models": 1, "search": 2, "indexer": 2,
+    "qa": 3, "nav": 3, "personal": 3, "ops": 3, "chat": 4,
     "runtime": 5, "evaluation": 5, "api": 6, "cli": 7,
 }  # fmt: skip
 # The indexer writes through the search package's backends and field analysis; the

@@ -1,4 +1,4 @@
-"""The `zwfw` command: index, serve, search, ask, eval, upsert, delete."""
+"""The `zwfw` command: index, serve, search, ask, eval, upsert, delete, migrate."""
 
 from __future__ import annotations
 
@@ -193,6 +193,25 @@ def delete(
     except ZwfwError as exc:
         raise _fail(exc) from exc
     typer.echo(f"deleted {len(keys)} documents")
+
+
+@app.command()
+def migrate() -> None:
+    """Apply the state database's migrations (ZWFW_STATE_URL, else SQLite at ZWFW_STATE_DB).
+
+    Run once per release before the replicas start; safe to run again, and concurrent runs
+    wait for each other."""
+    from zwfw.storage import Storage, state_url
+    from zwfw.storage import migrate as apply
+
+    storage = Storage(state_url(get_settings()))
+    try:
+        revision = apply(storage)
+    except ZwfwError as exc:
+        raise _fail(exc) from None
+    finally:
+        storage.close()
+    typer.echo(f"state database at migration {revision}")
 
 
 @app.command("hash-token")

@@ -25,6 +25,7 @@ from zwfw.search.store import current_build
 from zwfw.search.suggest import SuggestEntry, Suggester, build_suggester
 from zwfw.search.synonyms import SynonymStore
 from zwfw.search.vocab import Vocabulary
+from zwfw.storage import open_storage
 
 log = logging.getLogger(__name__)
 
@@ -156,9 +157,23 @@ def _check_encoder(index: OpenIndex, encoder: CachedEncoder) -> None:
         )
 
 
+QUERY_VECTOR_TTL_SECONDS = 86_400  # a day: the same index and model give the same vector
+
+
 def build_tools(settings: Settings) -> tuple[Segmenter, CachedEncoder]:
-    """The language tools an index build and a runtime both need."""
-    return Segmenter(), create_encoder(settings.encoder)
+    """The language tools an index build and a runtime both need. With Redis configured the
+    query-vector cache gains a shared level, so replicas reuse each other's encodings."""
+    encoder = create_encoder(settings.encoder)
+    if settings.redis_url is not None:
+        from zwfw.models.encoders.cache import RedisVectorCache
+        from zwfw.storage.kv import redis_client
+
+        shared = RedisVectorCache(
+            redis_client(settings.redis_url.get_secret_value()), settings.redis_prefix,
+            encoder.model_id, encoder.dim, QUERY_VECTOR_TTL_SECONDS,
+        )  # fmt: skip
+        encoder = CachedEncoder(encoder.inner, settings.encoder.query_cache_size, shared)
+    return Segmenter(), encoder
 
 
 def _reranker(settings: Settings) -> BlendReranker:
@@ -172,8 +187,7 @@ def load_runtime(
     segmenter, encoder = tools or build_tools(settings)
     index = open_current(settings)
     _check_encoder(index, encoder)
-    settings.state_db.parent.mkdir(parents=True, exist_ok=True)
-    synonyms = SynonymStore(settings.state_db)
+    synonyms = SynonymStore(open_storage(settings), poll_seconds=settings.state_poll_seconds)
     search = SearchService(index, encoder, segmenter, settings.search, synonyms=synonyms.snapshot)
     qa = QaService(search, settings.qa, _reranker(settings))
     runtime = Runtime(settings, segmenter, encoder, index, search, qa, synonyms)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
@@ -14,6 +13,7 @@ from zwfw.api.auth import hash_token
 from zwfw.api.routes.admin_synonyms import router
 from zwfw.core.settings import AdminSettings, Settings
 from zwfw.search.synonyms import SynonymStore
+from zwfw.storage import Storage
 
 ERROR_KEYS = {"type", "title", "status", "code", "detail", "request_id"}
 URL = "/v1/admin/synonyms"
@@ -32,8 +32,8 @@ def _app(store: SynonymStore | None) -> FastAPI:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[SynonymStore]:
-    with SynonymStore(tmp_path / "s.sqlite", seed=None) as s:
+def store(sqlite_storage: Storage) -> Iterator[SynonymStore]:
+    with SynonymStore(sqlite_storage, seed=None) as s:
         yield s
 
 

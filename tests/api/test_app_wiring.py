@@ -30,10 +30,8 @@ def client(
     settings = Settings(
         index_dir=writable_index_dir, state_db=tmp_path / "state.sqlite",
         admin=AdminSettings(token_hashes=[hash_token("admin-s3cret")]),
-        personal=PersonalSettings(db=tmp_path / "personal.sqlite", token_secret=SECRET,
-                                  id_salt="wiring-test-id-salt"),
+        personal=PersonalSettings(token_secret=SECRET, id_salt="wiring-test-id-salt"),
         ops=OpsSettings(
-            db=tmp_path / "ops.sqlite",
             role_tokens={hash_token("ed"): "editor", hash_token("rev"): "reviewer"},
         ),
     )  # fmt: skip
@@ -109,7 +107,8 @@ def test_an_approved_faq_proposal_is_answered_after_publishing(client: TestClien
     draft = client.post(curation, json=body, headers={"Authorization": "Bearer ed"}).json()
     url = f"{curation}/{draft['id']}"
     assert client.post(f"{url}/approve", headers={"Authorization": "Bearer rev"}).status_code == 200
-    assert client.post(f"{url}/publish", headers=ADMIN).json()["state"] == "live"
+    published = client.post(f"{url}/publish", headers=ADMIN)
+    assert published.json()["state"] == "live", published.text
     answer = client.post("/v1/qa", json={"question": question}).json()
     assert answer["action"] == "answer" and answer["sources"][0]["title"] == question
 

@@ -18,6 +18,7 @@ from zwfw.api.routes import admin_faq, chat
 from zwfw.chat import create_chat_service, create_faq_admin
 from zwfw.core.settings import AdminSettings, Settings
 from zwfw.runtime import Runtime
+from zwfw.storage import Storage, migrate
 
 TOKEN = "s3cret"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -39,9 +40,11 @@ def _app(runtime: Runtime | None, tmp_path: Path) -> FastAPI:
     app.state.settings = Settings(admin=AdminSettings(token_hashes=[hash_token(TOKEN)]))
     app.state.chat = app.state.faq_admin = None
     if runtime is not None:
-        app.state.chat = create_chat_service(tmp_path / "chat.sqlite", runtime.search, runtime.qa)
+        storage = Storage(f"sqlite:///{tmp_path / 'state.sqlite'}")
+        migrate(storage)
+        app.state.chat = create_chat_service(None, runtime.search, runtime.qa)
         app.state.faq_admin = create_faq_admin(
-            tmp_path / "state.sqlite", lambda: runtime.index.docs, runtime.upsert, runtime.delete
+            storage, lambda: runtime.index.docs, runtime.upsert, runtime.delete
         )
     return app
 

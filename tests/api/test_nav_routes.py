@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
@@ -15,6 +14,7 @@ from zwfw.api.routes import admin_nav, nav
 from zwfw.core.settings import AdminSettings, Settings
 from zwfw.nav import NavService, create_nav_service
 from zwfw.runtime import Runtime
+from zwfw.storage import Storage
 
 pytestmark = pytest.mark.integration
 TOKEN = "s3cret"
@@ -34,8 +34,8 @@ def _app(service: NavService | None) -> FastAPI:
 
 
 @pytest.fixture
-def client(tmp_path: Path, demo_runtime: Runtime) -> Iterator[TestClient]:
-    service = create_nav_service(tmp_path / "nav.sqlite", demo_runtime.search)
+def client(sqlite_storage: Storage, demo_runtime: Runtime) -> Iterator[TestClient]:
+    service = create_nav_service(sqlite_storage, demo_runtime.search)
     with TestClient(_app(service)) as c:
         yield c
     service.close()

@@ -19,6 +19,7 @@ from zwfw.api import errors, observability
 from zwfw.api.routes import analytics, curation, metrics, ratings
 from zwfw.ops import JsonFormatter, Ops, Publishers, create_ops, hash_token
 from zwfw.search import SearchHit, SearchPage
+from zwfw.storage import Storage, migrate
 
 ERROR_KEYS = {"type", "title", "status", "code", "detail", "request_id"}
 TOKENS = {"editor": "ed-token", "reviewer": "rv-token", "admin": "ad-token"}
@@ -54,10 +55,10 @@ def published() -> list[tuple[str, list[str], str]]:
 
 
 @pytest.fixture
-def ops(tmp_path: Path, published: list[Any]) -> Iterator[Ops]:
+def ops(storage: Storage, published: list[Any]) -> Iterator[Ops]:
     roles = {hash_token(token): role for role, token in TOKENS.items()}
     publishers = Publishers(synonym=lambda kind, terms, who: published.append((kind, terms, who)))
-    ops = create_ops(tmp_path / "ops.sqlite", roles, publishers)
+    ops = create_ops(storage, roles, publishers)
     yield ops
     ops.close()
 
@@ -297,7 +298,7 @@ def test_metrics_are_valid_prometheus_text_with_route_templates(
 
 
 def test_two_apps_keep_separate_metrics(tmp_path: Path) -> None:
-    first, second = (create_ops(tmp_path / f"{n}.sqlite", {}) for n in ("a", "b"))
+    first, second = (create_ops(_migrated(tmp_path / n), {}) for n in ("a", "b"))
     try:
         with TestClient(_app(first)) as c:
             c.get("/v1/search", params={"q": "护照"})
@@ -305,3 +306,9 @@ def test_two_apps_keep_separate_metrics(tmp_path: Path) -> None:
     finally:
         first.close()
         second.close()
+
+
+def _migrated(where: Path) -> Storage:
+    storage = Storage(f"sqlite:///{where / 'state.sqlite'}")
+    migrate(storage)
+    return storage

@@ -19,6 +19,7 @@ from zwfw.core.records import Item, Policy
 from zwfw.core.settings import AdminSettings, Settings
 from zwfw.indexer import load_sources
 from zwfw.personal import PersonalService, create_personal_service
+from zwfw.storage import Storage
 
 DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"
 SECRET = "route-test-user-token-secret-0123456789"
@@ -44,10 +45,10 @@ def _auth(user: str, secret: str = SECRET, ttl: int = 300) -> dict[str, str]:
 
 
 @pytest.fixture
-def service(tmp_path: Path) -> Iterator[PersonalService]:
+def service(sqlite_storage: Storage) -> Iterator[PersonalService]:
     records = load_sources([DEMO]).records
     service = create_personal_service(
-        tmp_path / "personal.sqlite",
+        sqlite_storage,
         SECRET,
         "route-test-id-key-0123",
         [r for r in records if isinstance(r, Policy)],

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
 
@@ -12,9 +11,9 @@ from zwfw.runtime import Runtime
 
 
 @pytest.fixture
-def chat(demo_runtime: Runtime, tmp_path: Path) -> ChatService:
-    """The assistant over the demo index; only its session database is written."""
-    return create_chat_service(tmp_path / "chat.sqlite", demo_runtime.search, demo_runtime.qa)
+def chat(demo_runtime: Runtime) -> ChatService:
+    """The assistant over the demo index, with its sessions in process."""
+    return create_chat_service(None, demo_runtime.search, demo_runtime.qa)
 
 
 @dataclass

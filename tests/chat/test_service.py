@@ -4,7 +4,6 @@ hand-offs, navigation and FAQ answers, as a citizen would see them."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
@@ -13,6 +12,7 @@ from zwfw.chat import ChatAction, ChatService, create_chat_service
 from zwfw.core.errors import InvalidQuery
 from zwfw.nav import create_nav_service
 from zwfw.runtime import Runtime
+from zwfw.storage import Storage
 
 PASSPORT_GZ = "普通护照签发（首次申请）"
 
@@ -138,11 +138,10 @@ def test_a_life_event_lists_its_services(talk: Conversation) -> None:
 
 
 def test_with_a_navigation_service_a_need_starts_a_guided_dialogue(
-    demo_runtime: Runtime, tmp_path: Path
+    demo_runtime: Runtime, sqlite_storage: Storage
 ) -> None:
-    nav = create_nav_service(tmp_path / "nav.sqlite", demo_runtime.search)
-    chat = create_chat_service(tmp_path / "chat.sqlite", demo_runtime.search, demo_runtime.qa,
-                               nav=nav)  # fmt: skip
+    nav = create_nav_service(sqlite_storage, demo_runtime.search)
+    chat = create_chat_service(None, demo_runtime.search, demo_runtime.qa, nav=nav)
     first = chat.reply(None, "孩子出生了要办什么", "standard")
     assert first.action is ChatAction.NAVIGATE and first.options
     second = chat.reply(first.session_id, first.options[0], "standard")

@@ -1,10 +1,12 @@
-"""Sessions: kept between turns, forgotten after the time-to-live."""
+"""Sessions: kept between turns, forgotten after the time-to-live, in process or in Redis."""
 
 from __future__ import annotations
 
-from pathlib import Path
+import json
+import time
 
 from zwfw.chat.sessions import SessionState, SessionStore
+from zwfw.storage.kv import KeyValue, MemoryKeyValue
 
 
 class Clock:
@@ -15,9 +17,9 @@ class Clock:
         return self.now
 
 
-def test_a_session_is_remembered_until_its_ttl_passes(tmp_path: Path) -> None:
+def test_a_session_is_remembered_until_its_ttl_passes() -> None:
     clock = Clock()
-    store = SessionStore(tmp_path / "s.sqlite", ttl_seconds=60, clock=clock)
+    store = SessionStore(MemoryKeyValue(clock=clock), ttl_seconds=60)
     store.save("abc", SessionState(group=["item:1"], region="440100"))
     clock.now += 59
     assert store.load("abc").region == "440100"
@@ -25,15 +27,19 @@ def test_a_session_is_remembered_until_its_ttl_passes(tmp_path: Path) -> None:
     assert store.load("abc") == SessionState()
 
 
-def test_expired_sessions_are_purged_when_others_are_saved(tmp_path: Path) -> None:
-    clock = Clock()
-    store = SessionStore(tmp_path / "s.sqlite", ttl_seconds=60, clock=clock)
-    store.save("old", SessionState())
-    clock.now += 120
-    store.save("new", SessionState())
-    assert store.count() == 1
+def test_a_session_saved_through_one_replica_is_loaded_by_another(kv: KeyValue) -> None:
+    SessionStore(kv, 60).save("abc", SessionState(choices={"variant": "首次"}))
+    assert SessionStore(kv, 60).load("abc").choices == {"variant": "首次"}
 
 
-def test_sessions_survive_a_restart(tmp_path: Path) -> None:
-    SessionStore(tmp_path / "s.sqlite", 60).save("abc", SessionState(choices={"variant": "首次"}))
-    assert SessionStore(tmp_path / "s.sqlite", 60).load("abc").choices == {"variant": "首次"}
+def test_a_stored_session_expires_by_itself(kv: KeyValue) -> None:
+    store = SessionStore(kv, 60)
+    store.ttl = 0.2  # type: ignore[assignment]
+    store.save("abc", SessionState(region="440100"))
+    time.sleep(0.3)
+    assert store.load("abc") == SessionState()
+
+
+def test_fields_another_release_added_are_ignored(kv: KeyValue) -> None:
+    kv.set("chat-session:abc", json.dumps({"region": "110000", "mood": "calm"}).encode(), 60)
+    assert SessionStore(kv, 60).load("abc").region == "110000"

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from fakes import HashEncoder
 
 from zwfw.core import ConfigError, MissingDependency
 from zwfw.models.encoders import CachedEncoder, Encoder
@@ -83,3 +84,26 @@ def test_use_gives_unit_vectors_that_put_paraphrases_together() -> None:
     )
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
     assert float(vectors[0] @ vectors[1]) > float(vectors[0] @ vectors[2])
+
+
+def test_a_query_encoded_by_one_replica_is_reused_by_another() -> None:
+    """Two caches sharing Redis: the second never calls its model for the first's query."""
+    from state_backends import redis_prefix
+
+    from zwfw.models.encoders.cache import RedisVectorCache
+
+    class Counting(HashEncoder):
+        calls = 0
+
+        def encode_queries(self, texts):  # type: ignore[no-untyped-def]
+            Counting.calls += len(texts)
+            return super().encode_queries(texts)
+
+    with redis_prefix() as (client, prefix):
+        a, b = (
+            CachedEncoder(Counting(), shared=RedisVectorCache(client, prefix, "hash", 64, 60))
+            for _ in range(2)
+        )
+        first = a.encode_queries(["护照补办"])
+        second = b.encode_queries(["护照补办"])
+    assert Counting.calls == 1 and np.allclose(first, second)

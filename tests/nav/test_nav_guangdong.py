@@ -19,6 +19,7 @@ from zwfw.models import Segmenter
 from zwfw.models.encoders import CachedEncoder
 from zwfw.nav import NavService, create_nav_service
 from zwfw.runtime import load_runtime
+from zwfw.storage import open_storage
 
 pytestmark = [pytest.mark.integration, pytest.mark.shared, pytest.mark.slow]
 WANTED = ("残疾人证", "驾驶证", "行驶证", "残疾人")
@@ -45,7 +46,7 @@ def nav(
     settings = Settings(index_dir=root / "index", state_db=root / "state.sqlite")
     build_index(load_sources([source]).records, settings, encoder, segmenter)
     runtime = load_runtime(settings, (segmenter, encoder))
-    service = create_nav_service(root / "nav.sqlite", runtime.search)
+    service = create_nav_service(open_storage(settings), runtime.search)
     yield service
     service.close()
     runtime.close()

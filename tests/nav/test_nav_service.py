@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from navsim import navigate_to
@@ -11,6 +10,7 @@ from navsim import navigate_to
 from zwfw.core.errors import InvalidQuery, NotFound
 from zwfw.nav import NavService, create_nav_service
 from zwfw.runtime import Runtime
+from zwfw.storage import Storage
 
 pytestmark = pytest.mark.integration
 GZ_ID_CARD_LOST = "11440100007483172Q3442106601003"  # 居民身份证补领（丢失补领）, 广州
@@ -18,8 +18,8 @@ SZ_PASSPORT_LOST = "11440300MB2D9265XY3440106611002"  # 普通护照签发（遗
 
 
 @pytest.fixture
-def nav(tmp_path: Path, demo_runtime: Runtime) -> Iterator[NavService]:
-    service = create_nav_service(tmp_path / "nav.sqlite", demo_runtime.search)
+def nav(sqlite_storage: Storage, demo_runtime: Runtime) -> Iterator[NavService]:
+    service = create_nav_service(sqlite_storage, demo_runtime.search)
     yield service
     service.close()
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,14 +13,16 @@ from zwfw.core.errors import InvalidRecord, NotFound
 from zwfw.nav import NavService, NavStore, create_nav_service, shipped_bundles
 from zwfw.nav.bundles import to_dict
 from zwfw.runtime import Runtime
+from zwfw.storage import Storage
+from zwfw.storage.kv import KeyValue
 
 pytestmark = pytest.mark.integration
 GZ_MARRIAGE = "11440100MB2C63962G3440708601001"
 
 
 @pytest.fixture
-def nav(tmp_path: Path, demo_runtime: Runtime) -> Iterator[NavService]:
-    service = create_nav_service(tmp_path / "nav.sqlite", demo_runtime.search)
+def nav(storage: Storage, demo_runtime: Runtime) -> Iterator[NavService]:
+    service = create_nav_service(storage, demo_runtime.search)
     yield service
     service.close()
 
@@ -36,12 +37,11 @@ def _bundle(**changes: Any) -> dict[str, Any]:
     return body | changes
 
 
-def test_shipped_bundles_are_seeded_once_and_a_deletion_sticks(tmp_path: Path) -> None:
-    path = tmp_path / "nav.sqlite"
-    with NavStore(path, seed=shipped_bundles()) as store:
+def test_shipped_bundles_are_seeded_once_and_a_deletion_sticks(storage: Storage) -> None:
+    with NavStore(storage, seed=shipped_bundles()) as store:
         assert len(store.bundles()) == len(shipped_bundles())
         store.delete("bundle", "birth", author="admin-x")
-    with NavStore(path, seed=shipped_bundles()) as store:
+    with NavStore(storage, seed=shipped_bundles()) as store:
         assert "birth" not in {b.id for b in store.bundles()}
 
 
@@ -98,8 +98,8 @@ def test_an_edit_is_live_on_the_next_step(nav: NavService) -> None:
     assert step.result.bundle.bundle.name == "养犬一件事"  # only 广州 has items: no question
 
 
-def test_sessions_expire(tmp_path: Path) -> None:
-    with NavStore(tmp_path / "s.sqlite") as store:
+def test_sessions_expire(storage: Storage, kv: KeyValue) -> None:
+    with NavStore(storage, sessions=kv) as store:
         store.save_session("s1", {"x": 1}, ttl_seconds=-1)
         store.save_session("s2", {"x": 2}, ttl_seconds=60)
         assert store.load_session("s1") is None

@@ -1,13 +1,14 @@
-"""Fixtures for the operations package: a fresh ops database per test, writer stopped after."""
+"""Fixtures for the operations package: a fresh state database per test (on each backend),
+the query-log writer stopped after."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from zwfw.ops import Ops, create_ops, hash_token
+from zwfw.storage import Storage
 
 EDITOR, REVIEWER, ADMIN = "editor-token", "reviewer-token", "admin-token"
 ROLE_TOKENS = {
@@ -18,7 +19,7 @@ ROLE_TOKENS = {
 
 
 @pytest.fixture
-def ops(tmp_path: Path) -> Iterator[Ops]:
-    ops = create_ops(tmp_path / "ops.sqlite", ROLE_TOKENS)
+def ops(storage: Storage) -> Iterator[Ops]:
+    ops = create_ops(storage, ROLE_TOKENS)
     yield ops
     ops.close()

@@ -1,7 +1,9 @@
-"""Synonym rules: the shipped lexicon, validation, the SQLite store and its live snapshot."""
+"""Synonym rules: the shipped lexicon, validation, the store (on both databases) and its live
+snapshot."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -18,20 +20,21 @@ from zwfw.search.synonyms import (
     load_lexicon,
     validate,
 )
+from zwfw.storage import Storage
 
 equivalent = SynonymRule.equivalent
 oneway = SynonymRule.oneway
 
 
 @pytest.fixture
-def seeded(tmp_path: Path) -> Iterator[SynonymStore]:
-    with SynonymStore(tmp_path / "state.sqlite", seed=SHIPPED_LEXICON) as store:
+def seeded(storage: Storage) -> Iterator[SynonymStore]:
+    with SynonymStore(storage, seed=SHIPPED_LEXICON) as store:
         yield store
 
 
 @pytest.fixture
-def empty(tmp_path: Path) -> Iterator[SynonymStore]:
-    with SynonymStore(tmp_path / "state.sqlite", seed=None) as store:
+def empty(storage: Storage) -> Iterator[SynonymStore]:
+    with SynonymStore(storage, seed=None) as store:
         yield store
 
 
@@ -138,13 +141,12 @@ def test_a_new_store_is_seeded_from_the_shipped_lexicon(seeded: SynonymStore) ->
     assert "入学" in synonyms.expand("孩子上学") and "孩子上学" not in synonyms.expand("入学")
 
 
-def test_reopening_never_reseeds_so_deleted_rules_stay_deleted(tmp_path: Path) -> None:
-    path = tmp_path / "state.sqlite"
-    with SynonymStore(path) as store:
+def test_reopening_never_reseeds_so_deleted_rules_stay_deleted(storage: Storage) -> None:
+    with SynonymStore(storage) as store:
         total = store.list().total
         rule = store.list(q="社保卡").items[0]
         store.delete(rule.id or 0, author="admin-1")
-    with SynonymStore(path) as store:
+    with SynonymStore(storage) as store:
         assert store.list().total == total - 1
         assert store.snapshot().expand("社保卡") == ()
 
@@ -220,12 +222,26 @@ def test_an_edit_is_visible_in_the_next_snapshot(seeded: SynonymStore) -> None:
     assert after.version == before.version + 1
 
 
-def test_an_edit_by_another_process_is_visible_in_the_next_snapshot(tmp_path: Path) -> None:
-    path = tmp_path / "state.sqlite"
-    with SynonymStore(path) as server, SynonymStore(path) as admin_tool:
+def test_an_edit_by_another_replica_is_visible_in_the_next_snapshot(storage: Storage) -> None:
+    with (
+        SynonymStore(storage, poll_seconds=0) as server,
+        SynonymStore(storage) as admin_tool,
+    ):
         before = server.snapshot()
         rule = admin_tool.create(equivalent("银发证", "老年人优待证"), author="admin-aa")
         assert server.snapshot().expand("银发证") == ("老年人优待证",)
         admin_tool.delete(rule.id or 0, author="admin-aa")
         assert server.snapshot().expand("银发证") == ()
         assert server.snapshot().version == before.version + 2
+
+
+def test_another_replicas_edit_is_seen_once_the_poll_interval_passed(storage: Storage) -> None:
+    """Between polls a snapshot costs no database read; after one, the edit is live."""
+    server, admin_tool = SynonymStore(storage, poll_seconds=0.2), SynonymStore(storage, seed=None)
+    assert server.snapshot().expand("银发证") == ()
+    admin_tool.create(equivalent("银发证", "老年人优待证"), author="admin-aa")
+    assert server.snapshot().expand("银发证") == ()  # still within the interval
+    deadline = time.monotonic() + 1.0
+    while server.snapshot().expand("银发证") == () and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert server.snapshot().expand("银发证") == ("老年人优待证",)

@@ -39,7 +39,7 @@ DERIVED_EVERY_TICKS = 3600  # hourly: completions from the query log follow what
 
 def _load(app: FastAPI, settings: Settings) -> None:
     try:
-        services.attach(app, load_runtime(settings))
+        services.attach(app, load_runtime(settings), owned=True)
         log.info("index loaded: %s", app.state.runtime.index.build)
     except ZwfwError as exc:
         app.state.load_error = exc.message

@@ -1,7 +1,9 @@
-"""Builds the services that sit on top of the runtime and puts them on `app.state`.
+"""Builds the services that sit on top of the runtime into one frozen, typed `Services`.
 
-Routes reach each one through a dependency in their own module (`app.state.chat`, …); this
-is the one place that knows how they are constructed and closed.
+`attach` publishes the container whole as `app.state.services` (the dependencies in
+`api/deps.py` read it), plus, until every route takes its service from `api/deps.py`, the
+same objects as `app.state.<name>`. This is the one place that knows how the services are
+constructed and closed; it closes only what the app created.
 """
 
 from __future__ import annotations
@@ -11,37 +13,71 @@ import time
 import uuid
 from collections.abc import Callable, Sequence
 from contextlib import suppress
+from dataclasses import dataclass
 from typing import Any, cast
 
 from fastapi import FastAPI
 
-from zwfw.core.errors import IndexNotReady
+from zwfw.chat import ChatService
+from zwfw.chat.faq_admin import FaqAdmin
+from zwfw.core.errors import IndexNotReady, ZwfwError
 from zwfw.core.records import Item, Policy
 from zwfw.core.settings import Settings
+from zwfw.nav import NavService
+from zwfw.personal import PersonalService
 from zwfw.runtime import Runtime
-from zwfw.search.synonyms import RuleKind, SynonymRule
+from zwfw.search.synonyms import RuleKind, SynonymRule, SynonymStore
+from zwfw.storage import Storage, open_storage
+from zwfw.storage.kv import KeyValue, open_kv
 
 log = logging.getLogger(__name__)
 SERVICES = ("synonyms", "chat", "faq_admin", "personal", "nav")
 
 
-def attach(app: FastAPI, runtime: Runtime) -> None:
-    """Create every service for a loaded runtime, then publish the runtime last, so a request
-    that sees the runtime also sees its services."""
+@dataclass(frozen=True)
+class Services:
+    """Everything built on one loaded runtime; `personal` is None when it is disabled (not
+    configured, or misconfigured: that disables it alone). `owns_runtime` says whether the
+    app loaded the runtime itself, and so closes it."""
+
+    runtime: Runtime
+    storage: Storage
+    sessions: KeyValue
+    synonyms: SynonymStore
+    nav: NavService
+    chat: ChatService
+    faq_admin: FaqAdmin
+    personal: PersonalService | None
+    owns_runtime: bool
+
+
+def build(settings: Settings, runtime: Runtime, owns_runtime: bool = False) -> Services:
+    """Every service of a loaded runtime, on the settings' storage and session store."""
     from zwfw.chat import create_chat_service, create_faq_admin
     from zwfw.nav import create_nav_service
 
-    settings: Settings = app.state.settings
-    app.state.synonyms = runtime.synonyms
-    app.state.nav = create_nav_service(settings.state_db, runtime.search)
-    app.state.chat = create_chat_service(
-        settings.state_db.with_name("chat.sqlite"), runtime.search, runtime.qa,
-        settings.chat.session_ttl_seconds, nav=app.state.nav,
-    )  # fmt: skip
-    app.state.faq_admin = create_faq_admin(
-        settings.state_db, lambda: runtime.index.docs, runtime.upsert, runtime.delete
+    storage, sessions = open_storage(settings), open_kv(settings)
+    nav = create_nav_service(storage, runtime.search, sessions=sessions)
+    chat = create_chat_service(
+        sessions, runtime.search, runtime.qa, settings.chat.session_ttl_seconds, nav=nav
     )
-    app.state.personal = _personal(settings, runtime)
+    faq_admin = create_faq_admin(
+        storage, lambda: runtime.index.docs, runtime.upsert, runtime.delete
+    )
+    personal = _personal(settings, runtime, storage)
+    return Services(
+        runtime, storage, sessions, runtime.synonyms, nav, chat, faq_admin, personal, owns_runtime
+    )
+
+
+def attach(app: FastAPI, runtime: Runtime, owned: bool = False) -> None:
+    """Create every service for a loaded runtime, then publish them, the runtime last, so a
+    request that sees the runtime also sees its services. `owned`: the app loaded the
+    runtime and closes it at shutdown (a runtime passed to `create_app` is the caller's)."""
+    services = build(app.state.settings, runtime, owned)
+    app.state.services = services
+    for name in SERVICES:
+        setattr(app.state, name, getattr(services, name))
     runtime.listeners.append(lambda rt: _after_reload(app, rt))
     connect_ops(app, runtime)
     app.state.runtime = runtime
@@ -89,19 +125,23 @@ def _policies_and_items(runtime: Runtime) -> tuple[list[Policy], list[Item]]:
     return policies, [i for i in docs.iter_kind("item") if isinstance(i, Item)]
 
 
-def _personal(settings: Settings, runtime: Runtime) -> object | None:
-    """The personal space, or None (its routes answer 503) until its secrets are configured."""
+def _personal(settings: Settings, runtime: Runtime, storage: Storage) -> PersonalService | None:
+    """The personal space, or None (its routes answer 503) until its secrets are configured.
+    Its own misconfiguration disables it alone: search and the other services still load."""
     cfg = settings.personal
     if cfg.token_secret is None or cfg.id_salt is None:
         log.info("personal space disabled: set ZWFW_PERSONAL__TOKEN_SECRET and …__ID_SALT")
         return None
     from zwfw.personal import create_personal_service
 
-    cfg.db.parent.mkdir(parents=True, exist_ok=True)
-    return create_personal_service(
-        cfg.db, cfg.token_secret.get_secret_value(), cfg.id_salt.get_secret_value(),
-        *_policies_and_items(runtime), cfg.retention_days,
-    )  # fmt: skip
+    try:
+        return create_personal_service(
+            storage, cfg.token_secret.get_secret_value(), cfg.id_salt.get_secret_value(),
+            *_policies_and_items(runtime), cfg.retention_days,
+        )  # fmt: skip
+    except ZwfwError as exc:
+        log.error("personal space disabled: %s", exc.message)
+        return None
 
 
 def start_ops(app: FastAPI) -> bool:
@@ -110,15 +150,20 @@ def start_ops(app: FastAPI) -> bool:
     if getattr(app.state, "ops", None) is not None:
         return False
     from zwfw.ops import Publishers, create_ops
+    from zwfw.ops.ratelimit import create_rate_limiter
 
     settings: Settings = app.state.settings
     tokens: dict[str, str] = dict.fromkeys(settings.admin.token_hashes, "admin")
     tokens |= settings.ops.role_tokens
-    settings.ops.db.parent.mkdir(parents=True, exist_ok=True)
     publishers = Publishers(
         synonym=_synonym_publisher(app), faq=_faq_publisher(app), nav_hint=_hint_publisher(app)
     )
-    app.state.ops = create_ops(settings.ops.db, tokens, publishers)
+    app.state.ops = create_ops(
+        open_storage(settings), tokens, publishers,
+        rating_limiter=create_rate_limiter(settings, "ratings"),
+        click_limiter=create_rate_limiter(settings, "clicks", capacity=60, per_second=1.0),
+        querylog_retention_days=settings.ops.querylog_retention_days,
+    )  # fmt: skip
     return True
 
 
@@ -171,21 +216,21 @@ def _synonym_publisher(app: FastAPI) -> Callable[[str, Sequence[str], str], None
 
 
 def detach(app: FastAPI) -> None:
-    """Close what `attach` opened; a failure to close one service does not stop the others."""
-    chat = getattr(app.state, "chat", None)
-    closers = [
-        getattr(getattr(chat, "sessions", None), "close", None),
-        getattr(getattr(app.state, "faq_admin", None), "close", None),
-        getattr(getattr(app.state, "personal", None), "close", None),
-        getattr(getattr(app.state, "nav", None), "close", None),
-        getattr(getattr(app.state, "runtime", None), "close", None),
-    ]
+    """Close what `attach` opened, and the runtime only when the app loaded it; a failure to
+    close one service does not stop the others."""
+    services: Services | None = getattr(app.state, "services", None)
+    if services is None:
+        return
+    closers: list[Callable[[], None]] = [services.faq_admin.close, services.nav.close]
+    if services.personal is not None:
+        closers.append(services.personal.close)
+    if services.owns_runtime:
+        closers.append(services.runtime.close)
     for close in closers:
-        if close is not None:
-            with suppress(Exception):
-                close()
+        with suppress(Exception):
+            close()
 
 
 def empty(app: FastAPI) -> None:
-    for name in (*SERVICES, "runtime"):
+    for name in (*SERVICES, "runtime", "services"):
         setattr(app.state, name, None)

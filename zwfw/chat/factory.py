@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 from zwfw.chat.faq_admin import DeleteFn, FaqAdmin, UpsertFn
 from zwfw.chat.nav_bridge import NavBridge
@@ -13,27 +12,32 @@ from zwfw.nav import NavService
 from zwfw.qa import QaService
 from zwfw.search import SearchService
 from zwfw.search.docstore import DocStore
+from zwfw.storage import Storage
+from zwfw.storage.kv import KeyValue, MemoryKeyValue
 
 
 def create_chat_service(
-    db_path: Path,
+    sessions: KeyValue | None,
     search: SearchService,
     qa: QaService,
     session_ttl_seconds: int = 1800,
     nav: NavService | None = None,
 ) -> ChatService:
-    """The assistant, with its sessions in SQLite at `db_path` (the state database); with
-    `nav`, a need starts guided navigation inside the chat."""
+    """The assistant, with its sessions in `sessions` (in process when None, Redis to share
+    them between replicas); with `nav`, a need starts guided navigation inside the chat."""
     bridge = NavBridge(nav) if nav is not None else None
-    return ChatService(search, qa, SessionStore(db_path, session_ttl_seconds), bridge)
+    store = SessionStore(
+        sessions if sessions is not None else MemoryKeyValue(), session_ttl_seconds
+    )
+    return ChatService(search, qa, store, bridge)
 
 
 def create_faq_admin(
-    db_path: Path,
+    storage: Storage,
     docs: DocStore | Callable[[], DocStore],
     upsert: UpsertFn,
     delete: DeleteFn,
 ) -> FaqAdmin:
     """The FAQ editor; pass `lambda: runtime.index.docs` so a reloaded index is followed,
     and `runtime.upsert` / `runtime.delete` so each edit is live at once."""
-    return FaqAdmin(db_path, docs, upsert, delete)
+    return FaqAdmin(storage, docs, upsert, delete)

@@ -1,4 +1,5 @@
-"""Administrator editing of FAQ entries: versioned in SQLite, live in the index at once.
+"""Administrator editing of FAQ entries: versioned in the state database, live in the index
+at once.
 
 Each edit is written to the state database (who, when, before and after) and pushed to the
 serving index through the injected `upsert` / `delete` in the same transaction: if the index
@@ -11,42 +12,27 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
-import threading
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
+
+import sqlalchemy as sa
 
 from zwfw.core.errors import InvalidRecord, NotFound
 from zwfw.core.records import Faq, doc_key, parse_record, record_to_dict
 from zwfw.search.docstore import DocStore
+from zwfw.storage import Storage, bump, sql
+from zwfw.storage.tables import faq_edits, faq_history
 
 UpsertFn = Callable[[Sequence[Faq]], None]
 DeleteFn = Callable[[Sequence[str]], None]
 ChangeAction = Literal["create", "update", "delete"]
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS faq_edits (
-    id TEXT PRIMARY KEY,
-    data TEXT,                       -- the entry as last written; NULL once deleted
-    version INTEGER NOT NULL,
-    updated_at TEXT NOT NULL,
-    updated_by TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS faq_history (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    faq_id TEXT NOT NULL,
-    version INTEGER NOT NULL,
-    action TEXT NOT NULL,
-    author TEXT NOT NULL,
-    at TEXT NOT NULL,
-    before TEXT,
-    after TEXT
-);
-CREATE INDEX IF NOT EXISTS faq_history_id ON faq_history(faq_id, seq);
-"""
+STORE = "faq"
+_CHANGE = tuple(
+    faq_history.c[n] for n in ("faq_id", "version", "action", "author", "at", "before", "after")
+)
 
 
 @dataclass(frozen=True)
@@ -84,17 +70,13 @@ Changes = list[FaqChange]
 class FaqAdmin:
     def __init__(
         self,
-        db_path: Path,
+        storage: Storage,
         docs: DocStore | Callable[[], DocStore],
         upsert: UpsertFn,
         delete: DeleteFn,
         today: Callable[[], dt.date] = dt.date.today,
     ) -> None:
-        db_path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(db_path, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.executescript(_SCHEMA)
-        self._lock = threading.Lock()
+        self._storage = storage
         # A callable follows the runtime when it reopens the index after a rebuild.
         self._docs = docs if callable(docs) else (lambda: docs)
         self._upsert, self._delete, self._today = upsert, delete, today
@@ -105,7 +87,7 @@ class FaqAdmin:
         return f"faq-{uuid.uuid4().hex[:10]}"
 
     def close(self) -> None:
-        self._db.close()
+        """Nothing to close: the storage belongs to whoever built it."""
 
     def list(self, q: str | None = None, offset: int = 0, limit: int = 50) -> FaqPage:
         """Served entries ordered by id; `q` keeps those whose question or answer contains it."""
@@ -138,19 +120,20 @@ class FaqAdmin:
 
     def history(self, faq_id: str) -> Changes:
         """Every change to the entry, oldest first; kept after it is deleted."""
-        changes = self._changes("WHERE faq_id=? ORDER BY seq", (faq_id,))
+        query = sa.select(*_CHANGE).where(faq_history.c.faq_id == faq_id)
+        changes = self._changes(query.order_by(faq_history.c.seq))
         if not changes and self._find(faq_id) is None:
             raise NotFound(f"no FAQ entry {faq_id!r}")
         return changes
 
     def history_all(self, limit: int = 100) -> Changes:
         """The latest changes to any entry, newest first."""
-        return self._changes("ORDER BY seq DESC LIMIT ?", (limit,))
+        return self._changes(sa.select(*_CHANGE).order_by(faq_history.c.seq.desc()).limit(limit))
 
     def reapply(self) -> int:
         """Push every edit to the index again (after a full rebuild); returns how many."""
-        with self._lock:
-            rows = self._db.execute("SELECT id, data FROM faq_edits").fetchall()
+        with self._storage.read(STORE) as conn:
+            rows = conn.execute(sa.select(faq_edits.c.id, faq_edits.c.data)).all()
         kept = [_load(data) for _, data in rows if data]
         gone = [doc_key("faq", faq_id) for faq_id, data in rows if not data]
         if kept:
@@ -162,32 +145,35 @@ class FaqAdmin:
     def _write(
         self, faq_id: str, action: ChangeAction, author: str, before: Faq | None, after: Faq | None
     ) -> None:
+        """Record the edit, bump the store's version and write the index, all or nothing."""
         now = dt.datetime.now(dt.UTC).isoformat()
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                row = self._db.execute(
-                    "SELECT version FROM faq_edits WHERE id=?", (faq_id,)
-                ).fetchone()
-                version = (row[0] if row else 0) + 1
-                self._db.execute(
-                    "INSERT OR REPLACE INTO faq_edits(id, data, version, updated_at, updated_by)"
-                    " VALUES (?,?,?,?,?)",
-                    (faq_id, _dump(after), version, now, author),
+        with self._storage.transaction(STORE) as conn:
+            bump(conn, STORE)  # also queues concurrent editors of any replica
+            found = conn.execute(
+                sa.select(faq_edits.c.version).where(faq_edits.c.id == faq_id)
+            ).scalar()
+            version = int(found or 0) + 1
+            row = {
+                "data": _dump(after),
+                "version": version,
+                "updated_at": now,
+                "updated_by": author,
+            }
+            conn.execute(
+                sql.insert(conn, faq_edits)
+                .values(id=faq_id, **row)
+                .on_conflict_do_update(index_elements=[faq_edits.c.id], set_=row)
+            )
+            conn.execute(
+                sa.insert(faq_history).values(
+                    faq_id=faq_id, version=version, action=action, author=author, at=now,
+                    before=_dump(before), after=_dump(after),
                 )
-                self._db.execute(
-                    "INSERT INTO faq_history(faq_id, version, action, author, at, before, after)"
-                    " VALUES (?,?,?,?,?,?,?)",
-                    (faq_id, version, action, author, now, _dump(before), _dump(after)),
-                )
-                if after is not None:
-                    self._upsert([after])
-                else:
-                    self._delete([doc_key("faq", faq_id)])
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+            )  # fmt: skip
+            if after is not None:
+                self._upsert([after])
+            else:
+                self._delete([doc_key("faq", faq_id)])
 
     def _find(self, faq_id: str) -> Faq | None:
         record = self._docs().get([doc_key("faq", faq_id)]).get(doc_key("faq", faq_id))
@@ -200,19 +186,17 @@ class FaqAdmin:
         return faq
 
     def _entry(self, faq: Faq) -> FaqEntry:
-        with self._lock:
-            row = self._db.execute(
-                "SELECT version, updated_at, updated_by FROM faq_edits WHERE id=?", (faq.id,)
-            ).fetchone()
+        query = sa.select(faq_edits.c.version, faq_edits.c.updated_at, faq_edits.c.updated_by)
+        with self._storage.read(STORE) as conn:
+            row = conn.execute(query.where(faq_edits.c.id == faq.id)).first()
         live = faq.is_live(self._today())
         if row is None:
             return FaqEntry(faq, live)
         return FaqEntry(faq, live, row[0], dt.datetime.fromisoformat(row[1]), row[2])
 
-    def _changes(self, where: str, args: tuple[object, ...]) -> Changes:
-        sql = f"SELECT faq_id, version, action, author, at, before, after FROM faq_history {where}"
-        with self._lock:
-            rows = self._db.execute(sql, args).fetchall()
+    def _changes(self, query: sa.Select[Any]) -> Changes:
+        with self._storage.read(STORE) as conn:
+            rows = conn.execute(query).all()
         return [
             FaqChange(
                 r[0], r[1], r[2], r[3], dt.datetime.fromisoformat(r[4]), _load(r[5]), _load(r[6])

@@ -1,30 +1,21 @@
-"""Chat sessions in SQLite with a time-to-live: the context that lets "那要多少钱" refer to
-the service under discussion.
+"""Chat sessions with a time-to-live: the context that lets "那要多少钱" refer to the
+service under discussion.
 
-A session is one small JSON state per id. It expires `ttl` seconds after its last turn: a
+A session is one small JSON state per id, kept in a `KeyValue` (in process, or Redis so the
+next turn may reach another replica). It expires `ttl` seconds after its last turn: a
 citizen who comes back an hour later starts afresh rather than being answered about the
-passport they asked after in the morning. Expired rows are purged as new turns are saved.
+passport they asked after in the morning.
 """
 
 from __future__ import annotations
 
 import json
 import secrets
-import sqlite3
-import threading
-import time
-from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
-from pathlib import Path
+from dataclasses import asdict, dataclass, field, fields
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS chat_sessions (
-    id TEXT PRIMARY KEY,
-    state TEXT NOT NULL,
-    updated_at REAL NOT NULL
-);
-CREATE INDEX IF NOT EXISTS chat_sessions_updated ON chat_sessions(updated_at);
-"""
+from zwfw.storage.kv import KeyValue
+
+_PREFIX = "chat-session:"
 
 
 @dataclass
@@ -48,45 +39,27 @@ class SessionState:
 
 
 class SessionStore:
-    """Sessions by id; one connection under a lock, as the API calls from a thread pool."""
+    """Sessions by id in `kv`, each written with the TTL (the store forgets them itself)."""
 
-    def __init__(
-        self, path: Path, ttl_seconds: int, clock: Callable[[], float] = time.time
-    ) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.executescript(_SCHEMA)
-        self._lock = threading.Lock()
-        self.ttl, self.clock = ttl_seconds, clock
+    def __init__(self, kv: KeyValue, ttl_seconds: int) -> None:
+        self._kv, self.ttl = kv, ttl_seconds
 
     def close(self) -> None:
-        self._db.close()
+        """Nothing to close: the key-value store belongs to whoever built it."""
 
     @staticmethod
     def new_id() -> str:
         return secrets.token_urlsafe(12)
 
     def load(self, session_id: str) -> SessionState:
-        """The session's state; a fresh one when unknown or expired."""
-        with self._lock:
-            row = self._db.execute(
-                "SELECT state, updated_at FROM chat_sessions WHERE id=?", (session_id,)
-            ).fetchone()
-        if row is None or self.clock() - row[1] > self.ttl:
+        """The session's state; a fresh one when unknown or expired. Fields a newer or older
+        release does not know are ignored, so a rolling upgrade keeps conversations."""
+        found = self._kv.get(_PREFIX + session_id)
+        if found is None:
             return SessionState()
-        return SessionState(**json.loads(row[0]))
+        known = {f.name for f in fields(SessionState)}
+        return SessionState(**{k: v for k, v in json.loads(found).items() if k in known})
 
     def save(self, session_id: str, state: SessionState) -> None:
-        now = self.clock()
-        data = json.dumps(asdict(state), ensure_ascii=False)
-        with self._lock:
-            self._db.execute(
-                "INSERT OR REPLACE INTO chat_sessions(id, state, updated_at) VALUES (?,?,?)",
-                (session_id, data, now),
-            )
-            self._db.execute("DELETE FROM chat_sessions WHERE updated_at < ?", (now - self.ttl,))
-
-    def count(self) -> int:
-        with self._lock:
-            return int(self._db.execute("SELECT COUNT(*) FROM chat_sessions").fetchone()[0])
+        data = json.dumps(asdict(state), ensure_ascii=False).encode("utf-8")
+        self._kv.set(_PREFIX + session_id, data, self.ttl)

@@ -132,7 +132,6 @@ class ChatSettings(BaseModel):
 
 
 class PersonalSettings(BaseModel):
-    db: Path = Path("var/personal.sqlite")
     # The personal space is off until both secrets are set: the HS256 key that verifies user
     # tokens from the identity system (≥ 32 bytes) and the key of the ID-card number HMAC.
     token_secret: SecretStr | None = None
@@ -141,10 +140,11 @@ class PersonalSettings(BaseModel):
 
 
 class OpsSettings(BaseModel):
-    db: Path = Path("var/ops.sqlite")
     # Curation roles: "sha256:<hex>" of a token → editor | reviewer | admin (`zwfw hash-token`).
     # Administrator tokens (ZWFW_ADMIN__TOKEN_HASHES) have the admin role too.
     role_tokens: dict[str, Literal["editor", "reviewer", "admin"]] = Field(default_factory=dict)
+    # Query-log turns, clicks and request timings older than this are deleted (hourly).
+    querylog_retention_days: int = Field(90, ge=1)
 
 
 class ApiSettings(BaseModel):
@@ -158,8 +158,17 @@ class Settings(BaseSettings):
     )
 
     index_dir: Path = Path("var/index")
-    # Administrator-edited state (synonyms, FAQ edits, …): survives index rebuilds.
+    # Every state store (edits, logs, ratings, curation, personal space) lives in one
+    # database: SQLite at `state_db` (embedded default, migrated at start-up), or the
+    # PostgreSQL of `state_url` (postgresql://user@host/db, migrated by `zwfw migrate`).
     state_db: Path = Path("var/state.sqlite")
+    state_url: SecretStr | None = None
+    # How often a replica checks the stores' version rows for edits made by other replicas.
+    state_poll_seconds: float = Field(0.5, gt=0, le=60)
+    # Redis (redis://host:6379/0) shares sessions, rate limits and the query-vector cache
+    # between replicas; without it they live in process.
+    redis_url: SecretStr | None = None
+    redis_prefix: str = "zwfw:"
     encoder: EncoderSettings = EncoderSettings()
     lexical: LexicalSettings = LexicalSettings()
     vector: VectorSettings = VectorSettings()

@@ -1,43 +1,38 @@
-"""SQLite state of navigation: sessions with a time to live, and administrator-edited bundles
-and hints with an append-only history (author, time, before and after).
+"""Navigation state: sessions with a time to live (in a `KeyValue`: in process or Redis), and
+administrator-edited bundles and hints with an append-only history (author, time, before and
+after) in the state database.
 
 Reads go to the database on every step, so an edit is live on the next request, in this
-process or another; the shipped bundles are seeded once, so a bundle an administrator deleted
+replica or another; the shipped bundles are seeded once, so a bundle an administrator deleted
 stays deleted.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
-import threading
-import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal
 
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
 from zwfw.core.errors import InvalidRecord, NotFound
 from zwfw.nav.bundles import Bundle, NavHint, parse_bundle, parse_hint, to_dict
+from zwfw.storage import Storage, bump
+from zwfw.storage.kv import KeyValue, MemoryKeyValue
+from zwfw.storage.tables import nav_entity, nav_history, store_version
 
 Kind = Literal["bundle", "hint"]
 Action = Literal["create", "update", "delete"]
 SYSTEM_AUTHOR = "system"
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS nav_session (
-    id TEXT PRIMARY KEY, state TEXT NOT NULL, expires_at REAL NOT NULL);
-CREATE TABLE IF NOT EXISTS nav_entity (
-    kind TEXT NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL,
-    updated_at TEXT NOT NULL, updated_by TEXT NOT NULL, PRIMARY KEY (kind, id));
-CREATE TABLE IF NOT EXISTS nav_history (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, entity_id TEXT NOT NULL,
-    version INTEGER NOT NULL, action TEXT NOT NULL, author TEXT NOT NULL, at TEXT NOT NULL,
-    before TEXT, after TEXT);
-CREATE INDEX IF NOT EXISTS nav_history_entity ON nav_history (kind, entity_id, seq);
-CREATE TABLE IF NOT EXISTS nav_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
-"""
+STORE = "nav"
+_SESSION = "nav-session:"
+_CHANGE = tuple(
+    nav_history.c[n]
+    for n in ("kind", "entity_id", "version", "action", "author", "at", "before", "after")
+)
 
 
 @dataclass(frozen=True)
@@ -55,15 +50,13 @@ class NavChange:
 
 
 class NavStore:
-    """Sessions, bundles and hints in the SQLite file at `path` (WAL; one locked connection)."""
+    """Sessions in `sessions`, bundles and hints in `storage` (shared by every replica)."""
 
-    def __init__(self, path: Path, seed: list[Bundle] | None = None) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA busy_timeout=5000")
-        self._db.executescript(_SCHEMA)
-        self._lock = threading.Lock()
+    def __init__(
+        self, storage: Storage, seed: list[Bundle] | None = None, sessions: KeyValue | None = None
+    ) -> None:
+        self._storage = storage
+        self._sessions = sessions if sessions is not None else MemoryKeyValue()
         if seed is not None:
             self._seed(seed)
 
@@ -76,41 +69,30 @@ class NavStore:
         self.close()
 
     def close(self) -> None:
-        self._db.close()
+        """Nothing to close: storage and sessions belong to whoever built them."""
 
     def _seed(self, bundles: list[Bundle]) -> None:
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                row = self._db.execute("SELECT value FROM nav_meta WHERE key='seeded'").fetchone()
-                if row is None:
-                    for bundle in bundles:
-                        self._write("bundle", bundle.id, to_dict(bundle), SYSTEM_AUTHOR, "create")
-                    self._db.execute("INSERT INTO nav_meta VALUES ('seeded', 1)")
-                self._db.execute("COMMIT")
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
+        """Seed once, while the store's version is 0; the row lock makes a replica opening a
+        new database at the same moment wait, then find it seeded."""
+        with self._storage.transaction(STORE) as conn:
+            locked = sa.select(store_version.c.version).where(store_version.c.store == STORE)
+            if (conn.execute(locked.with_for_update()).scalar() or 0) > 0:
+                return
+            version = bump(conn, STORE)
+            for bundle in bundles:
+                _write(conn, version, "bundle", bundle.id, to_dict(bundle), SYSTEM_AUTHOR, "create")
 
     # sessions ----------------------------------------------------------------------------
 
     def load_session(self, session_id: str) -> dict[str, Any] | None:
         """The session's state, or None when it never existed or its time ran out."""
-        now = time.time()
-        with self._lock:
-            self._db.execute("DELETE FROM nav_session WHERE expires_at < ?", (now,))
-            row = self._db.execute(
-                "SELECT state FROM nav_session WHERE id=?", (session_id,)
-            ).fetchone()
-        state: dict[str, Any] | None = json.loads(row[0]) if row else None
+        found = self._sessions.get(_SESSION + session_id)
+        state: dict[str, Any] | None = None if found is None else json.loads(found)
         return state
 
     def save_session(self, session_id: str, state: dict[str, Any], ttl_seconds: float) -> None:
-        with self._lock:
-            self._db.execute(
-                "INSERT OR REPLACE INTO nav_session VALUES (?,?,?)",
-                (session_id, json.dumps(state, ensure_ascii=False), time.time() + ttl_seconds),
-            )
+        data = json.dumps(state, ensure_ascii=False).encode("utf-8")
+        self._sessions.set(_SESSION + session_id, data, ttl_seconds)
 
     # bundles and hints -------------------------------------------------------------------
 
@@ -121,111 +103,91 @@ class NavStore:
         return [parse_hint(body) for body in self._bodies("hint")]
 
     def body(self, kind: Kind, entity_id: str) -> dict[str, Any]:
-        with self._lock:
-            row = self._db.execute(
-                "SELECT body FROM nav_entity WHERE kind=? AND id=?", (kind, entity_id)
-            ).fetchone()
-        if row is None:
+        with self._storage.read(STORE) as conn:
+            found = _current(conn, kind, entity_id)
+        if found is None:
             raise NotFound(f"no {kind} with id {entity_id!r}")
-        body: dict[str, Any] = json.loads(row[0])
+        body: dict[str, Any] = json.loads(found)
         return body
 
     def _bodies(self, kind: Kind) -> list[dict[str, Any]]:
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT body FROM nav_entity WHERE kind=? ORDER BY id", (kind,)
-            ).fetchall()
+        query = sa.select(nav_entity.c.body).where(nav_entity.c.kind == kind)
+        with self._storage.read(STORE) as conn:
+            rows = conn.execute(query.order_by(nav_entity.c.id)).all()
         return [json.loads(body) for (body,) in rows]
 
     def save(
         self, kind: Kind, entity_id: str, body: dict[str, Any], author: str, create: bool
     ) -> int:
         """Create (the id must be new) or update (it must exist); returns the new version."""
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                exists = self._current(kind, entity_id) is not None
-                if create and exists:
-                    raise InvalidRecord(f"a {kind} with id {entity_id!r} already exists")
-                if not create and not exists:
-                    raise NotFound(f"no {kind} with id {entity_id!r}")
-                version = self._write(
-                    kind, entity_id, body, author, "create" if create else "update"
-                )
-                self._db.execute("COMMIT")
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
+        with self._storage.transaction(STORE) as conn:
+            version = bump(conn, STORE)
+            exists = _current(conn, kind, entity_id) is not None
+            if create and exists:
+                raise InvalidRecord(f"a {kind} with id {entity_id!r} already exists")
+            if not create and not exists:
+                raise NotFound(f"no {kind} with id {entity_id!r}")
+            _write(conn, version, kind, entity_id, body, author, "create" if create else "update")
         return version
 
     def delete(self, kind: Kind, entity_id: str, author: str) -> None:
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                if self._current(kind, entity_id) is None:
-                    raise NotFound(f"no {kind} with id {entity_id!r}")
-                self._write(kind, entity_id, None, author, "delete")
-                self._db.execute("COMMIT")
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
+        with self._storage.transaction(STORE) as conn:
+            version = bump(conn, STORE)
+            if _current(conn, kind, entity_id) is None:
+                raise NotFound(f"no {kind} with id {entity_id!r}")
+            _write(conn, version, kind, entity_id, None, author, "delete")
 
     def history(
         self, kind: Kind, entity_id: str | None = None, limit: int = 100
     ) -> list[NavChange]:
         """Changes oldest first for one entity; newest first (an audit trail) for all."""
-        columns = "kind, entity_id, version, action, author, at, before, after"
-        with self._lock:
-            if entity_id is None:
-                rows = self._db.execute(
-                    f"SELECT {columns} FROM nav_history WHERE kind=? ORDER BY seq DESC LIMIT ?",
-                    (kind, limit),
-                ).fetchall()
-            else:
-                rows = self._db.execute(
-                    f"SELECT {columns} FROM nav_history WHERE kind=? AND entity_id=? ORDER BY seq",
-                    (kind, entity_id),
-                ).fetchall()
+        query = sa.select(*_CHANGE).where(nav_history.c.kind == kind)
+        if entity_id is None:
+            query = query.order_by(nav_history.c.seq.desc()).limit(limit)
+        else:
+            query = query.where(nav_history.c.entity_id == entity_id).order_by(nav_history.c.seq)
+        with self._storage.read(STORE) as conn:
+            rows = conn.execute(query).all()
         return [
             NavChange(
-                k,
-                e,
-                v,
-                a,
-                au,
-                datetime.fromisoformat(at),
-                json.loads(b) if b else None,
-                json.loads(af) if af else None,
+                k, e, v, a, au, datetime.fromisoformat(at),
+                json.loads(b) if b else None, json.loads(af) if af else None,
             )
             for k, e, v, a, au, at, b, af in rows
-        ]
+        ]  # fmt: skip
 
-    def _current(self, kind: Kind, entity_id: str) -> str | None:
-        row = self._db.execute(
-            "SELECT body FROM nav_entity WHERE kind=? AND id=?", (kind, entity_id)
-        ).fetchone()
-        return None if row is None else str(row[0])
 
-    def _write(
-        self, kind: Kind, entity_id: str, body: dict[str, Any] | None, author: str, action: Action
-    ) -> int:
-        """Change one row and append its history; the caller holds the lock and a transaction."""
-        before = self._current(kind, entity_id)
-        at = datetime.now(UTC).isoformat()
-        after = json.dumps(body, ensure_ascii=False) if body is not None else None
-        if after is None:
-            self._db.execute("DELETE FROM nav_entity WHERE kind=? AND id=?", (kind, entity_id))
-        else:
-            self._db.execute(
-                "INSERT OR REPLACE INTO nav_entity VALUES (?,?,?,?,?)",
-                (kind, entity_id, after, at, author),
+def _current(conn: Connection, kind: Kind, entity_id: str) -> str | None:
+    found = conn.execute(
+        sa.select(nav_entity.c.body).where(nav_entity.c.kind == kind, nav_entity.c.id == entity_id)
+    ).scalar()
+    return None if found is None else str(found)
+
+
+def _write(
+    conn: Connection,
+    version: int,
+    kind: Kind,
+    entity_id: str,
+    body: dict[str, Any] | None,
+    author: str,
+    action: Action,
+) -> None:
+    """Change one row and append its history, inside the caller's transaction."""
+    before = _current(conn, kind, entity_id)
+    at = datetime.now(UTC).isoformat()
+    after = json.dumps(body, ensure_ascii=False) if body is not None else None
+    where = (nav_entity.c.kind == kind, nav_entity.c.id == entity_id)
+    conn.execute(sa.delete(nav_entity).where(*where))
+    if after is not None:
+        conn.execute(
+            sa.insert(nav_entity).values(
+                kind=kind, id=entity_id, body=after, updated_at=at, updated_by=author
             )
-        row = self._db.execute("SELECT value FROM nav_meta WHERE key='version'").fetchone()
-        version = (int(row[0]) if row else 0) + 1
-        self._db.execute("INSERT OR REPLACE INTO nav_meta VALUES ('version', ?)", (version,))
-        self._db.execute(
-            "INSERT INTO nav_history (kind, entity_id, version, action, author, at, before, after)"
-            " VALUES (?,?,?,?,?,?,?,?)",
-            (kind, entity_id, version, action, author, at, before, after),
         )
-        return version
+    conn.execute(
+        sa.insert(nav_history).values(
+            kind=kind, entity_id=entity_id, version=version, action=action, author=author,
+            at=at, before=before, after=after,
+        )
+    )  # fmt: skip

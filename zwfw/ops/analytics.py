@@ -7,14 +7,17 @@ and everything read here was masked before it was written.
 
 from __future__ import annotations
 
-import threading
+import json
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from zwfw.ops.db import Period, connect
+import sqlalchemy as sa
+
+from zwfw.ops.db import Period
 from zwfw.ops.ratings import RatingStore, TargetType
+from zwfw.storage import Storage
 
 
 @dataclass(frozen=True)
@@ -70,9 +73,8 @@ def percentile(sorted_values: list[float], q: float) -> float:
 
 
 class Analytics:
-    def __init__(self, db_path: Path, ratings: RatingStore) -> None:
-        self._db = connect(db_path)
-        self._lock = threading.Lock()
+    def __init__(self, storage: Storage, ratings: RatingStore) -> None:
+        self._storage = storage
         self.ratings = ratings
 
     def top_queries(self, period: Period, limit: int = 50) -> list[QueryCount]:
@@ -90,25 +92,28 @@ class Analytics:
     def no_click_queries(self, period: Period, limit: int = 50) -> list[NoClickQuery]:
         """Searches that showed results nobody clicked: the results look wrong to users."""
         where, params = period.where("t.at")
-        rows = self._rows(
-            "SELECT MIN(t.query), COUNT(*), SUM(NOT EXISTS (SELECT 1 FROM clicks c"
-            " WHERE c.turn_id = t.turn_id)) AS missed FROM turns t"
-            f" WHERE {where} AND t.route = 'search' AND t.total > 0 GROUP BY t.query_key"
-            " HAVING missed > 0 ORDER BY missed DESC, 1 LIMIT ?",
-            [*params, limit],
+        missed = (
+            "SUM(CASE WHEN EXISTS (SELECT 1 FROM clicks c WHERE c.turn_id = t.turn_id)"
+            " THEN 0 ELSE 1 END)"
         )
-        return [NoClickQuery(r[0], r[1], r[2]) for r in rows]
+        rows = self._rows(
+            f"SELECT MIN(t.query), COUNT(*), {missed} FROM turns t"
+            f" WHERE {where} AND t.route = 'search' AND t.total > 0 GROUP BY t.query_key"
+            f" HAVING {missed} > 0 ORDER BY 3 DESC, 1 LIMIT :limit",
+            {**params, "limit": limit},
+        )
+        return [NoClickQuery(r[0], int(r[1]), int(r[2])) for r in rows]
 
     def ctr_by_position(self, period: Period, positions: int = 10) -> list[PositionCtr]:
         """Click-through at each position: clicked turns / turns that showed that position."""
         where, params = period.where("t.at")
         turns = self._rows(
-            f"SELECT result_offset, json_array_length(shown) FROM turns t WHERE {where}"
-            " AND route = 'search'",
+            f"SELECT result_offset, shown FROM turns t WHERE {where} AND route = 'search'",
             params,
         )
         impressions: dict[int, int] = defaultdict(int)
-        for offset, shown in turns:
+        for offset, shown_json in turns:
+            shown = len(json.loads(shown_json))
             for position in range(offset + 1, min(offset + shown, positions) + 1):
                 impressions[position] += 1
         clicked = dict(
@@ -141,11 +146,11 @@ class Analytics:
         """The share of chat/QA turns handed to a human (turns with an `action`)."""
         where, params = period.where()
         turns, handoffs = self._rows(
-            f"SELECT COUNT(*), COALESCE(SUM(action = 'handoff'), 0) FROM turns WHERE {where}"
-            " AND action IS NOT NULL",
+            "SELECT COUNT(*), COALESCE(SUM(CASE WHEN action = 'handoff' THEN 1 ELSE 0 END), 0)"
+            f" FROM turns WHERE {where} AND action IS NOT NULL",
             params,
         )[0]
-        return HandoffRate(turns, handoffs, _ratio(handoffs, turns))
+        return HandoffRate(int(turns), int(handoffs), _ratio(int(handoffs), int(turns)))
 
     def latency(self, period: Period) -> list[RouteLatency]:
         """p50 and p99 request latency per route template, from the request log."""
@@ -162,8 +167,7 @@ class Analytics:
         ]
 
     def close(self) -> None:
-        with self._lock:
-            self._db.close()
+        """Nothing to close: the storage belongs to whoever built it."""
 
     def _grouped(self, period: Period, condition: str, limit: int) -> list[QueryCount]:
         where, params = period.where()
@@ -176,14 +180,14 @@ class Analytics:
             "        SUM(n),"
             "        (SELECT query FROM s s2 WHERE s2.query_key = s.query_key"
             "         ORDER BY n, query DESC LIMIT 1)"
-            " FROM s GROUP BY query_key ORDER BY 2 DESC, 1 LIMIT ?",
-            [*params, limit],
+            " FROM s GROUP BY query_key ORDER BY 2 DESC, 1 LIMIT :limit",
+            {**params, "limit": limit},
         )
-        return [QueryCount(r[0], r[1], r[2]) for r in rows]
+        return [QueryCount(r[0], int(r[1]), r[2]) for r in rows]
 
-    def _rows(self, sql: str, params: list[Any]) -> list[Any]:
-        with self._lock:
-            return self._db.execute(sql, params).fetchall()
+    def _rows(self, sql: str, params: Mapping[str, Any]) -> list[Any]:
+        with self._storage.read("query log") as conn:
+            return list(conn.execute(sa.text(sql), dict(params)).all())
 
 
 def _ratio(part: int, whole: int) -> float:

@@ -1,39 +1,31 @@
 """The curation audit log: who did what, when, with the record before and after.
 
-Append-only is enforced by SQLite itself, not by the absence of an API route: triggers abort
-any UPDATE or DELETE, and an INSERT that reuses an existing id (INSERT OR REPLACE deletes
-the old row without firing delete triggers, but only after BEFORE INSERT triggers pass).
+Append-only is enforced by the database itself, not by the absence of an API route: the
+migration's triggers abort any UPDATE or DELETE (and TRUNCATE on PostgreSQL; on SQLite an
+INSERT that reuses an id, which INSERT OR REPLACE would turn into a silent delete).
 Each entry also carries the SHA-256 of the previous entry and of its own content, so an
-edit made by someone who drops the triggers is still detected by `verify`.
+edit made by someone who drops the triggers is still detected by `verify`. Appends are
+serialised by the caller's lock on the curation version row (see `zwfw.storage.versions`),
+so two replicas never chain two entries to the same predecessor.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from zwfw.ops.roles import Actor
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS audit (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, at REAL NOT NULL, actor TEXT NOT NULL,
-    role TEXT NOT NULL, action TEXT NOT NULL, entity TEXT NOT NULL, entity_id INTEGER NOT NULL,
-    before TEXT, after TEXT, prev_hash TEXT NOT NULL, hash TEXT NOT NULL
-);
-CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
-BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
-CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
-BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
-CREATE TRIGGER IF NOT EXISTS audit_no_reuse BEFORE INSERT ON audit
-WHEN EXISTS (SELECT 1 FROM audit WHERE id = NEW.id)
-BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
-"""
+from zwfw.ops.roles import Actor
+from zwfw.storage.tables import audit
+
 GENESIS = "0" * 64
-_COLUMNS = "id, at, actor, role, action, entity, entity_id, before, after"
+_FIELDS = ("at", "actor", "role", "action", "entity", "entity_id", "before", "after")
+_COLUMNS = [audit.c.id, *(audit.c[name] for name in _FIELDS)]
 
 
 @dataclass(frozen=True)
@@ -50,7 +42,7 @@ class AuditEntry:
 
 
 def append(
-    db: sqlite3.Connection,
+    conn: Connection,
     actor: Actor,
     action: str,
     entity: str,
@@ -61,38 +53,40 @@ def append(
 ) -> None:
     """Add one entry; the caller holds the lock and the transaction of the change itself,
     so a change and its audit entry are written together or not at all."""
-    last = db.execute("SELECT hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+    last = conn.execute(sa.select(audit.c.hash).order_by(audit.c.id.desc()).limit(1)).first()
     prev = last[0] if last else GENESIS
     fields = [at, actor.name, actor.role.value, action, entity, entity_id, _j(before), _j(after)]
-    db.execute(
-        "INSERT INTO audit (at, actor, role, action, entity, entity_id, before, after,"
-        " prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?)",
-        [*fields, prev, _digest(prev, fields)],
+    conn.execute(
+        sa.insert(audit).values(
+            {
+                **dict(zip(_FIELDS, fields, strict=True)),
+                "prev_hash": prev,
+                "hash": _digest(prev, fields),
+            }
+        )
     )
 
 
 def entries(
-    db: sqlite3.Connection,
+    conn: Connection,
     entity: str | None = None,
     entity_id: int | None = None,
     limit: int = 100,
 ) -> list[AuditEntry]:
     """Newest first, optionally of one entity."""
-    where, params = "1=1", list[object]()
+    query = sa.select(*_COLUMNS).order_by(audit.c.id.desc()).limit(limit)
     if entity is not None:
-        where, params = "entity = ?", [entity]
+        query = query.where(audit.c.entity == entity)
         if entity_id is not None:
-            where, params = where + " AND entity_id = ?", [entity, entity_id]
-    rows = db.execute(
-        f"SELECT {_COLUMNS} FROM audit WHERE {where} ORDER BY id DESC LIMIT ?", [*params, limit]
-    ).fetchall()
-    return [_entry(r) for r in rows]
+            query = query.where(audit.c.entity_id == entity_id)
+    return [_entry(r) for r in conn.execute(query)]
 
 
-def verify(db: sqlite3.Connection) -> int | None:
+def verify(conn: Connection) -> int | None:
     """The id of the first entry whose hash chain is broken, or None when all are intact."""
     prev = GENESIS
-    for row in db.execute(f"SELECT {_COLUMNS}, prev_hash, hash FROM audit ORDER BY id"):
+    query = sa.select(*_COLUMNS, audit.c.prev_hash, audit.c.hash).order_by(audit.c.id)
+    for row in conn.execute(query):
         fields = list(row[1:9])
         if row[9] != prev or row[10] != _digest(prev, fields):
             return int(row[0])

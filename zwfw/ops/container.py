@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 from zwfw.ops.analytics import Analytics
 from zwfw.ops.curation import Curation, Publishers
 from zwfw.ops.metrics import OpsMetrics
 from zwfw.ops.querylog import QueryLog
-from zwfw.ops.ratelimit import RateLimiter
+from zwfw.ops.ratelimit import Limiter, RateLimiter
 from zwfw.ops.ratings import RatingStore
 from zwfw.ops.roles import RoleTokens
 from zwfw.ops.tasks import Thresholds
+from zwfw.storage import Storage
 
 
 @dataclass
@@ -24,23 +24,22 @@ class Ops:
     curation: Curation
     metrics: OpsMetrics
     roles: RoleTokens
-    rating_limiter: RateLimiter
-    click_limiter: RateLimiter
+    rating_limiter: Limiter
+    click_limiter: Limiter
 
     def close(self) -> None:
-        """Flush the query log (stops its writer thread), then close every connection."""
+        """Flush the query log and stop its writer thread; the storage is the caller's."""
         self.querylog.close()
-        self.analytics.close()
-        self.curation.close()
-        self.ratings.close()
 
 
 def create_ops(
-    db_path: Path,
+    storage: Storage,
     role_tokens: Mapping[str, str],
     publishers: Publishers | None = None,
     thresholds: Thresholds | None = None,
-    rating_limiter: RateLimiter | None = None,
+    rating_limiter: Limiter | None = None,
+    click_limiter: Limiter | None = None,
+    querylog_retention_days: float | None = None,
 ) -> Ops:
     """`role_tokens` maps "sha256:<hex>" token hashes to editor, reviewer or admin.
 
@@ -49,16 +48,18 @@ def create_ops(
     """
     metrics = OpsMetrics()
     roles = RoleTokens(role_tokens)  # fails first: a bad token setting stops start-up
-    ratings = RatingStore(db_path)
-    querylog = QueryLog(db_path, on_drop=metrics.querylog_dropped.inc)
+    ratings = RatingStore(storage)
+    querylog = QueryLog(
+        storage, on_drop=metrics.querylog_dropped.inc, retention_days=querylog_retention_days
+    )
     return Ops(
         ratings=ratings,
         querylog=querylog,
-        analytics=Analytics(db_path, ratings),
-        curation=Curation(db_path, publishers or Publishers(), thresholds or Thresholds()),
+        analytics=Analytics(storage, ratings),
+        curation=Curation(storage, publishers or Publishers(), thresholds or Thresholds()),
         metrics=metrics,
         roles=roles,
         rating_limiter=rating_limiter or RateLimiter(),
         # Clicks come in bursts while a user browses results; ratings are rare.
-        click_limiter=RateLimiter(capacity=60, per_second=1.0),
+        click_limiter=click_limiter or RateLimiter(capacity=60, per_second=1.0),
     )

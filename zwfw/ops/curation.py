@@ -9,20 +9,24 @@ Nobody approves their own proposal: one person alone cannot put text in front of
 from __future__ import annotations
 
 import json
-import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
-from pathlib import Path
 from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
 from zwfw.core.errors import InvalidRecord, NotFound, ZwfwError
 from zwfw.ops import audit, tasks
-from zwfw.ops.db import connect, transaction
 from zwfw.ops.payloads import ProposalKind, validate
 from zwfw.ops.roles import Actor, Permission
 from zwfw.ops.tasks import Task, TaskKind, TaskStatus, Thresholds
+from zwfw.storage import Storage, bump
+from zwfw.storage.tables import proposals
+from zwfw.storage.tables import tasks as task_table
 
 
 class ProposalState(StrEnum):
@@ -82,27 +86,15 @@ class Proposal:
     updated_at: float
 
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS proposals (
-    id INTEGER PRIMARY KEY, kind TEXT NOT NULL, payload TEXT NOT NULL, state TEXT NOT NULL,
-    author TEXT NOT NULL, reviewer TEXT, task_id INTEGER REFERENCES tasks (id), note TEXT,
-    created_at REAL NOT NULL, updated_at REAL NOT NULL
-);
-"""
-
-
 @dataclass
 class Curation:
-    db_path: Path
+    storage: Storage
     publishers: Publishers = field(default_factory=Publishers)
     thresholds: Thresholds = field(default_factory=Thresholds)
     # Task detection scans a week of logs: at most once a minute unless forced.
     refresh_seconds: float = 60.0
 
     def __post_init__(self) -> None:
-        self._db = connect(self.db_path)
-        self._db.executescript(tasks.SCHEMA + SCHEMA + audit.SCHEMA)
-        self._lock = threading.Lock()
         self._refreshed = float("-inf")
 
     # -- tasks -------------------------------------------------------------------------
@@ -110,7 +102,7 @@ class Curation:
         """Turn recurring failures in the logs into open tasks (see `zwfw.ops.tasks`)."""
         if not force and time.monotonic() - self._refreshed < self.refresh_seconds:
             return
-        with self._lock, transaction(self._db) as db:
+        with self._write() as db:
             tasks.detect(db, self.thresholds, now)
         self._refreshed = time.monotonic()
 
@@ -118,23 +110,21 @@ class Curation:
         self, status: TaskStatus | None = TaskStatus.OPEN, kind: TaskKind | None = None
     ) -> list[Task]:
         """Tasks, most frequent first."""
-        where = " AND ".join(
-            c for c, v in (("status = ?", status), ("kind = ?", kind)) if v is not None
-        )
-        params = [v.value for v in (status, kind) if v is not None]
-        with self._lock:
-            rows = self._db.execute(
-                f"SELECT * FROM tasks WHERE {where or '1=1'} ORDER BY count DESC, id", params
-            ).fetchall()
-        return [tasks.row_to_task(r) for r in rows]
+        query = sa.select(task_table).order_by(task_table.c.count.desc(), task_table.c.id)
+        if status is not None:
+            query = query.where(task_table.c.status == status.value)
+        if kind is not None:
+            query = query.where(task_table.c.kind == kind.value)
+        with self.storage.read("curation") as db:
+            return [tasks.row_to_task(r) for r in db.execute(query)]
 
     def dismiss_task(self, actor: Actor, task_id: int) -> Task:
         _require(actor, Permission.PROPOSE)
-        with self._lock, transaction(self._db) as db:
+        with self._write() as db:
             before = self._task(db, task_id)
             if before.status is not TaskStatus.OPEN:
                 raise CurationConflict(f"task {task_id} is {before.status.value}, not open")
-            db.execute("UPDATE tasks SET status = 'dismissed' WHERE id = ?", (task_id,))
+            db.execute(_set_task_status(task_id, TaskStatus.DISMISSED))
             after = self._task(db, task_id)
             audit.append(db, actor, "dismiss", "task", task_id, _d(before), _d(after), time.time())
         return after
@@ -148,25 +138,33 @@ class Curation:
             raise InvalidRecord(f"{kind.value} proposals cannot be published here")
         clean = json.dumps(validate(kind, payload), ensure_ascii=False)
         now = time.time()
-        with self._lock, transaction(self._db) as db:
+        with self._write() as db:
             if task_id is not None:
                 self._task(db, task_id)
-            cur = db.execute(
-                "INSERT INTO proposals (kind, payload, state, author, task_id, created_at,"
-                " updated_at) VALUES (?, ?, 'draft', ?, ?, ?, ?)",
-                (kind.value, clean, actor.name, task_id, now, now),
-            )
-            created = self._proposal(db, int(cur.lastrowid or 0))
+            new_id = db.execute(
+                sa.insert(proposals)
+                .values(
+                    kind=kind.value,
+                    payload=clean,
+                    state=ProposalState.DRAFT.value,
+                    author=actor.name,
+                    task_id=task_id,
+                    created_at=now,
+                    updated_at=now,
+                )
+                .returning(proposals.c.id)
+            ).scalar_one()
+            created = self._proposal(db, int(new_id))
             audit.append(db, actor, "propose", "proposal", created.id, None, _d(created), now)
         return created
 
     def edit(self, actor: Actor, proposal_id: int, payload: Mapping[str, Any]) -> Proposal:
         """Replace a draft's payload; approved and live proposals are frozen."""
         _require(actor, Permission.PROPOSE)
-        with self._lock, transaction(self._db) as db:
+        with self._write() as db:
             before = self._in_state(db, proposal_id, ProposalState.DRAFT, "edited")
             clean = json.dumps(validate(before.kind, payload), ensure_ascii=False)
-            return self._change(db, actor, "edit", before, "payload = ?", [clean])
+            return self._change(db, actor, "edit", before, {"payload": clean})
 
     def approve(self, actor: Actor, proposal_id: int) -> Proposal:
         return self._review(actor, proposal_id, ProposalState.APPROVED, None)
@@ -178,51 +176,57 @@ class Curation:
         """Make an approved proposal live and resolve its task. When the target store
         refuses it (an `InvalidRecord` from the synonym rules, say) nothing changes."""
         _require(actor, Permission.PUBLISH)
-        with self._lock, transaction(self._db) as db:
+        with self._write() as db:
             before = self._in_state(db, proposal_id, ProposalState.APPROVED, "published")
             self.publishers.publish(before.kind, before.payload, actor.name)
             if before.task_id is not None:
-                db.execute("UPDATE tasks SET status = 'resolved' WHERE id = ?", (before.task_id,))
-            return self._change(db, actor, "publish", before, "state = 'live'", [])
+                db.execute(_set_task_status(before.task_id, TaskStatus.RESOLVED))
+            return self._change(db, actor, "publish", before, {"state": ProposalState.LIVE.value})
 
     def proposals(self, state: ProposalState | None = None, limit: int = 100) -> list[Proposal]:
-        where, params = ("state = ?", [state.value]) if state else ("1=1", [])
-        with self._lock:
-            rows = self._db.execute(
-                f"SELECT * FROM proposals WHERE {where} ORDER BY id DESC LIMIT ?",
-                [*params, limit],
-            ).fetchall()
-        return [_row_to_proposal(r) for r in rows]
+        query = sa.select(proposals).order_by(proposals.c.id.desc()).limit(limit)
+        if state is not None:
+            query = query.where(proposals.c.state == state.value)
+        with self.storage.read("curation") as db:
+            return [_row_to_proposal(r) for r in db.execute(query)]
 
     def get(self, proposal_id: int) -> Proposal:
-        with self._lock:
-            return self._proposal(self._db, proposal_id)
+        with self.storage.read("curation") as db:
+            return self._proposal(db, proposal_id)
 
     def audit_log(
         self, entity: str | None = None, entity_id: int | None = None, limit: int = 100
     ) -> list[audit.AuditEntry]:
-        with self._lock:
-            return audit.entries(self._db, entity, entity_id, limit)
+        with self.storage.read("audit") as db:
+            return audit.entries(db, entity, entity_id, limit)
 
     def audit_intact(self) -> bool:
-        with self._lock:
-            return audit.verify(self._db) is None
+        with self.storage.read("audit") as db:
+            return audit.verify(db) is None
 
     def queue_size(self) -> dict[str, int]:
         """Open tasks and proposals waiting for a reviewer or for publishing."""
-        with self._lock:
-            open_tasks = self._db.execute("SELECT COUNT(*) FROM tasks WHERE status = 'open'")
-            counts = {"tasks_open": int(open_tasks.fetchone()[0])}
+        count = sa.func.count()
+        with self.storage.read("curation") as db:
+            open_tasks = db.execute(
+                sa.select(count).where(task_table.c.status == TaskStatus.OPEN.value)
+            ).scalar_one()
+            counts = {"tasks_open": int(open_tasks)}
             for state in (ProposalState.DRAFT, ProposalState.APPROVED):
-                row = self._db.execute(
-                    "SELECT COUNT(*) FROM proposals WHERE state = ?", (state.value,)
-                )
-                counts[f"proposals_{state.value}"] = int(row.fetchone()[0])
+                found = db.execute(sa.select(count).where(proposals.c.state == state.value))
+                counts[f"proposals_{state.value}"] = int(found.scalar_one())
         return counts
 
     def close(self) -> None:
-        with self._lock:
-            self._db.close()
+        """Nothing to close: the storage belongs to whoever built it."""
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        """A curation transaction; bumping the version row first makes concurrent writers
+        (threads or replicas) take turns, which keeps the audit chain linear."""
+        with self.storage.transaction("curation") as db:
+            bump(db, "curation")
+            yield db
 
     # -- helpers -----------------------------------------------------------------------
     def _review(
@@ -230,25 +234,29 @@ class Curation:
     ) -> Proposal:
         _require(actor, Permission.REVIEW)
         verb = "approved" if to is ProposalState.APPROVED else "rejected"
-        with self._lock, transaction(self._db) as db:
+        with self._write() as db:
             before = self._in_state(db, proposal_id, ProposalState.DRAFT, verb)
             if before.author == actor.name:
                 raise NotAllowed("a proposal must be reviewed by someone other than its author")
-            sets = "state = ?, reviewer = ?, note = ?"
-            return self._change(db, actor, verb[:-1], before, sets, [to.value, actor.name, note])
+            sets = {"state": to.value, "reviewer": actor.name, "note": note}
+            return self._change(db, actor, verb[:-1], before, sets)
 
     def _change(
-        self, db: Any, actor: Actor, action: str, before: Proposal, sets: str, params: list[Any]
+        self, db: Connection, actor: Actor, action: str, before: Proposal, sets: dict[str, Any]
     ) -> Proposal:
         now = time.time()
         db.execute(
-            f"UPDATE proposals SET {sets}, updated_at = ? WHERE id = ?", [*params, now, before.id]
+            sa.update(proposals)
+            .where(proposals.c.id == before.id)
+            .values({**sets, "updated_at": now})
         )
         after = self._proposal(db, before.id)
         audit.append(db, actor, action, "proposal", before.id, _d(before), _d(after), now)
         return after
 
-    def _in_state(self, db: Any, proposal_id: int, state: ProposalState, verb: str) -> Proposal:
+    def _in_state(
+        self, db: Connection, proposal_id: int, state: ProposalState, verb: str
+    ) -> Proposal:
         proposal = self._proposal(db, proposal_id)
         if proposal.state is not state:
             raise CurationConflict(
@@ -258,15 +266,15 @@ class Curation:
         return proposal
 
     @staticmethod
-    def _proposal(db: Any, proposal_id: int) -> Proposal:
-        row = db.execute("SELECT * FROM proposals WHERE id = ?", (proposal_id,)).fetchone()
+    def _proposal(db: Connection, proposal_id: int) -> Proposal:
+        row = db.execute(sa.select(proposals).where(proposals.c.id == proposal_id)).first()
         if row is None:
             raise NotFound(f"proposal {proposal_id} does not exist")
         return _row_to_proposal(row)
 
     @staticmethod
-    def _task(db: Any, task_id: int) -> Task:
-        row = db.execute("SELECT * FROM tasks WHERE id = ?", (task_id,)).fetchone()
+    def _task(db: Connection, task_id: int) -> Task:
+        row = db.execute(sa.select(task_table).where(task_table.c.id == task_id)).first()
         if row is None:
             raise NotFound(f"task {task_id} does not exist")
         return tasks.row_to_task(row)
@@ -275,6 +283,10 @@ class Curation:
 def _require(actor: Actor, permission: Permission) -> None:
     if not actor.can(permission):
         raise NotAllowed(f"the {actor.role.value} role may not {permission.value}")
+
+
+def _set_task_status(task_id: int, status: TaskStatus) -> sa.Update:
+    return sa.update(task_table).where(task_table.c.id == task_id).values(status=status.value)
 
 
 def _row_to_proposal(row: Sequence[Any]) -> Proposal:

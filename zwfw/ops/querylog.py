@@ -10,18 +10,22 @@ from __future__ import annotations
 import json
 import logging
 import queue
-import sqlite3
 import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
 from zwfw.core.pii import mask
 from zwfw.models import normalize
-from zwfw.ops.db import connect, transaction
+from zwfw.storage import Storage, sql
+from zwfw.storage.tables import clicks, requests, turns
 
 log = logging.getLogger(__name__)
+PRUNE_EVERY_SECONDS = 3600.0
 
 
 @dataclass(frozen=True)
@@ -70,13 +74,16 @@ class QueryLog:
 
     def __init__(
         self,
-        db_path: Path,
+        storage: Storage,
         max_queue: int = 50_000,
         batch_size: int = 500,
         flush_seconds: float = 0.5,
         on_drop: Callable[[], None] | None = None,
+        retention_days: float | None = None,
     ) -> None:
-        self._db = connect(db_path)
+        self._storage = storage
+        self._retention = None if retention_days is None else retention_days * 86_400
+        self._pruned = float("-inf")
         self._queue: queue.Queue[Event | threading.Event | None] = queue.Queue(max_queue)
         self._batch_size, self._flush_seconds = batch_size, flush_seconds
         self._on_drop = on_drop
@@ -105,11 +112,10 @@ class QueryLog:
             raise TimeoutError("the query log did not flush in time")
 
     def close(self) -> None:
-        """Write what is queued, stop the writer thread and close the database."""
+        """Write what is queued and stop the writer thread (the storage stays open)."""
         if self._thread.is_alive():
             self._queue.put(None)
             self._thread.join(timeout=30)
-        self._db.close()
 
     def _run(self) -> None:
         stop = False
@@ -130,42 +136,66 @@ class QueryLog:
                     break
                 batch.append(item)
             self._write(batch)
+            self._prune()
             for waiter in waiters:
                 waiter.set()
+
+    def _prune(self) -> None:
+        """Delete what is older than the retention, at most hourly: the log must not grow
+        without bound (195,000 turns made a 33 MB file)."""
+        if self._retention is None or time.monotonic() - self._pruned < PRUNE_EVERY_SECONDS:
+            return
+        self._pruned = time.monotonic()
+        cutoff = time.time() - self._retention
+        try:
+            with self._storage.transaction("query log") as conn:
+                for table in (turns, clicks, requests):
+                    conn.execute(sa.delete(table).where(table.c.at < cutoff))
+        except Exception:
+            log.exception("query log retention pass failed; retried in an hour")
 
     def _write(self, batch: Sequence[Event]) -> None:
         if not batch:
             return
         try:
-            with transaction(self._db) as db:
-                for event in batch:
-                    _insert(db, event)
+            with self._storage.transaction("query log") as conn:
+                _insert(conn, batch)
         except Exception:
-            # The log is best effort: a bad batch must not kill the writer thread.
+            # The log is best effort: a bad batch must not kill the writer thread, but a
+            # lost batch is counted like a dropped event, so a full disk shows in metrics.
             log.exception("query log batch of %d events lost", len(batch))
+            self.dropped += len(batch)
+            if self._on_drop is not None:
+                for _ in batch:
+                    self._on_drop()
 
 
-def _insert(db: sqlite3.Connection, event: Event) -> None:
-    if isinstance(event, Turn):
-        query = mask(event.query)
-        db.execute(
-            "INSERT OR IGNORE INTO turns VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            (
-                event.turn_id, event.at, event.route, query, query_key(query),
-                json.dumps(list(event.shown)), event.result_offset, event.total,
-                event.action, event.latency_ms, _mask_opt(event.session_id),
-            ),
-        )  # fmt: skip
-    elif isinstance(event, Click):
-        db.execute(
-            "INSERT OR IGNORE INTO clicks VALUES (?,?,?,?)",
-            (event.turn_id, event.position, mask(event.doc_id), event.at),
-        )
-    else:
-        db.execute(
-            "INSERT INTO requests VALUES (?,?,?,?,?)",
-            (event.at, event.route, event.method, event.status, event.latency_ms),
-        )
+def _insert(conn: Connection, batch: Sequence[Event]) -> None:
+    """One multi-row INSERT per table; a turn or click sent twice is kept once."""
+    rows: dict[sa.Table, list[dict[str, Any]]] = {turns: [], clicks: [], requests: []}
+    for event in batch:
+        if isinstance(event, Turn):
+            query = mask(event.query)
+            rows[turns].append({
+                "turn_id": event.turn_id, "at": event.at, "route": event.route, "query": query,
+                "query_key": query_key(query), "shown": json.dumps(list(event.shown)),
+                "result_offset": event.result_offset, "total": event.total,
+                "action": event.action, "latency_ms": event.latency_ms,
+                "session_id": _mask_opt(event.session_id),
+            })  # fmt: skip
+        elif isinstance(event, Click):
+            rows[clicks].append({
+                "turn_id": event.turn_id, "position": event.position,
+                "doc_id": mask(event.doc_id), "at": event.at,
+            })  # fmt: skip
+        else:
+            rows[requests].append({
+                "at": event.at, "route": event.route, "method": event.method,
+                "status": event.status, "latency_ms": event.latency_ms,
+            })  # fmt: skip
+    for table, values in rows.items():
+        if values:
+            conn.execute(sql.insert(conn, table).on_conflict_do_nothing(), values)
 
 
 def query_key(query: str) -> str:

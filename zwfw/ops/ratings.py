@@ -8,16 +8,19 @@ rating is stored with the department responsible for its target, resolved when i
 from __future__ import annotations
 
 import json
-import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
 
 from zwfw.core.errors import InvalidRecord
 from zwfw.core.pii import mask
-from zwfw.ops.db import Period, connect, transaction
+from zwfw.ops.db import Period
+from zwfw.storage import Storage
+from zwfw.storage.tables import ratings
 
 MAX_TAGS = 10
 MAX_TAG_CHARS = 20
@@ -60,65 +63,72 @@ class Aggregate:
 
 
 class RatingStore:
-    def __init__(self, db_path: Path) -> None:
-        self._db = connect(db_path)
-        self._lock = threading.Lock()
+    """Ratings in the shared state database, so every replica's votes count together."""
+
+    def __init__(self, storage: Storage) -> None:
+        self._storage = storage
 
     def add(self, rating: Rating) -> int:
         """Store a rating after checking it; `InvalidRecord` says what is wrong."""
         _check(rating)
-        row = (
-            rating.at, rating.target_type.value, rating.target_id, rating.department,
-            rating.score, json.dumps([mask(t) for t in rating.tags], ensure_ascii=False),
-            mask(rating.comment) if rating.comment else None,
-            mask(rating.session_id) if rating.session_id else None,
-        )  # fmt: skip
-        with self._lock, transaction(self._db) as db:
-            cur = db.execute(
-                "INSERT INTO ratings (at, target_type, target_id, department, score, tags,"
-                " comment, session_id) VALUES (?,?,?,?,?,?,?,?)",
-                row,
-            )
-        return int(cur.lastrowid or 0)
+        row = {
+            "at": rating.at, "target_type": rating.target_type.value,
+            "target_id": rating.target_id, "department": rating.department,
+            "score": rating.score,
+            "tags": json.dumps([mask(t) for t in rating.tags], ensure_ascii=False),
+            "comment": mask(rating.comment) if rating.comment else None,
+            "session_id": mask(rating.session_id) if rating.session_id else None,
+        }  # fmt: skip
+        with self._storage.transaction("ratings") as conn:
+            new_id = conn.execute(sa.insert(ratings).values(row).returning(ratings.c.id))
+            return int(new_id.scalar_one())
 
     def by_target(
         self, period: Period | None = None, target_type: TargetType | None = None
     ) -> list[Aggregate]:
         """Per target (`type:id`), most ratings first."""
         key = "target_type || ':' || target_id"
-        extra = ("target_type = ?", [target_type.value]) if target_type else ("1=1", [])
-        return self._aggregate(key, period, extra)
+        if target_type is None:
+            return self._aggregate(key, period, "1=1", {})
+        return self._aggregate(key, period, "target_type = :tt", {"tt": target_type.value})
 
     def by_department(self, period: Period | None = None) -> list[Aggregate]:
         """Per responsible department ("" when the target was not found in the index)."""
-        return self._aggregate("department", period, ("1=1", []))
+        return self._aggregate("department", period, "1=1", {})
 
     def comments(self, target_type: TargetType, target_id: str, limit: int = 5) -> list[str]:
         """The latest non-empty comments on one target (already masked)."""
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT comment FROM ratings WHERE target_type = ? AND target_id = ? AND"
-                " comment IS NOT NULL AND comment != '' ORDER BY at DESC LIMIT ?",
-                (target_type.value, target_id, limit),
-            ).fetchall()
-        return [r[0] for r in rows]
+        c = ratings.c
+        query = (
+            sa.select(c.comment)
+            .where(c.target_type == target_type.value, c.target_id == target_id)
+            .where(c.comment.is_not(None), c.comment != "")
+            .order_by(c.at.desc())
+            .limit(limit)
+        )
+        with self._storage.read("ratings") as conn:
+            return [r[0] for r in conn.execute(query)]
 
     def close(self) -> None:
-        with self._lock:
-            self._db.close()
+        """Nothing to close: the storage belongs to whoever built it."""
 
     def _aggregate(
-        self, key: str, period: Period | None, extra: tuple[str, Sequence[object]]
+        self, key: str, period: Period | None, extra: str, extra_params: Mapping[str, Any]
     ) -> list[Aggregate]:
         where, params = (period or Period()).where()
-        counts = ", ".join(f"SUM(score = {s})" for s in range(1, 6))
+        counts = ", ".join(f"SUM(CASE WHEN score = {s} THEN 1 ELSE 0 END)" for s in range(1, 6))
         sql = (
             f"SELECT {key}, COUNT(*), AVG(score), {counts} FROM ratings"
-            f" WHERE {where} AND {extra[0]} GROUP BY 1 ORDER BY 2 DESC, 1"
+            f" WHERE {where} AND {extra} GROUP BY 1 ORDER BY 2 DESC, 1"
         )
-        with self._lock:
-            rows = self._db.execute(sql, [*params, *extra[1]]).fetchall()
-        return [Aggregate(r[0], r[1], round(r[2], 3), (r[3], r[4], r[5], r[6], r[7])) for r in rows]
+        with self._storage.read("ratings") as conn:
+            rows = conn.execute(sa.text(sql), {**params, **extra_params}).all()
+        return [_aggregate_row(r) for r in rows]
+
+
+def _aggregate_row(row: Any) -> Aggregate:
+    s1, s2, s3, s4, s5 = (int(n) for n in row[3:8])  # PostgreSQL sums are Decimals
+    return Aggregate(row[0], int(row[1]), round(float(row[2]), 3), (s1, s2, s3, s4, s5))
 
 
 def _check(rating: Rating) -> None:

@@ -9,12 +9,16 @@ count and examples are refreshed while it is open.
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from zwfw.storage import sql
 
 DAY = 86_400.0
 EXAMPLES = 5
@@ -51,54 +55,53 @@ class Task:
     status: TaskStatus
 
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS tasks (
-    id INTEGER PRIMARY KEY, kind TEXT NOT NULL, key TEXT NOT NULL, count INTEGER NOT NULL,
-    examples TEXT NOT NULL, first_seen REAL NOT NULL, last_seen REAL NOT NULL,
-    status TEXT NOT NULL DEFAULT 'open', UNIQUE (kind, key)
-);
-"""
-
 _QUERY_SIGNAL = """
-SELECT query_key, COUNT(*), json_group_array(DISTINCT query), MIN(at), MAX(at)
-FROM turns WHERE at >= ? AND {condition} GROUP BY query_key HAVING COUNT(*) >= ?
+SELECT query_key, COUNT(*), {agg}(DISTINCT query), MIN(at), MAX(at)
+FROM turns WHERE at >= :since AND {condition} GROUP BY query_key HAVING COUNT(*) >= :min_count
 """
 _RATING_SIGNAL = """
-SELECT target_id, COUNT(*), json_group_array(comment) FILTER (WHERE comment != ''),
-       MIN(at), MAX(at)
-FROM ratings WHERE at >= ? AND target_type = 'answer'
-GROUP BY target_id HAVING COUNT(*) >= ? AND AVG(score) <= ?
+SELECT target_id, COUNT(*), {agg}(comment) FILTER (WHERE comment != ''), MIN(at), MAX(at)
+FROM ratings WHERE at >= :since AND target_type = 'answer'
+GROUP BY target_id HAVING COUNT(*) >= :min_count AND AVG(score) <= :max_mean
 """
 _UPSERT = """
-INSERT INTO tasks (kind, key, count, examples, first_seen, last_seen) VALUES (?,?,?,?,?,?)
+INSERT INTO tasks (kind, key, count, examples, first_seen, last_seen)
+VALUES (:kind, :key, :count, :examples, :first, :last)
 ON CONFLICT (kind, key) DO UPDATE SET count = excluded.count, examples = excluded.examples,
     last_seen = excluded.last_seen WHERE tasks.status = 'open'
 """
 
 
-def detect(db: sqlite3.Connection, limits: Thresholds, now: float | None = None) -> int:
+def detect(conn: Connection, limits: Thresholds, now: float | None = None) -> int:
     """Create or refresh the tasks of every recurring signal; returns how many were seen.
 
-    The caller holds the connection's lock and a transaction.
+    The caller holds a transaction.
     """
-    since = (now or time.time()) - limits.window_days * DAY
+    params = {
+        "since": (now or time.time()) - limits.window_days * DAY,
+        "min_count": limits.min_count, "max_mean": limits.max_mean_score,
+    }  # fmt: skip
+    agg = sql.json_array_agg(conn)
     rows: list[tuple[TaskKind, Any]] = []
     for kind, condition in (
         (TaskKind.ZERO_RESULT, "route = 'search' AND total = 0"),
         (TaskKind.HANDOFF, "action = 'handoff'"),
     ):
-        sql = _QUERY_SIGNAL.format(condition=condition)
-        rows += [(kind, r) for r in db.execute(sql, (since, limits.min_count))]
-    low = db.execute(_RATING_SIGNAL, (since, limits.min_count, limits.max_mean_score))
+        query = sa.text(_QUERY_SIGNAL.format(condition=condition, agg=agg))
+        rows += [(kind, r) for r in conn.execute(query, params)]
+    low = conn.execute(sa.text(_RATING_SIGNAL.format(agg=agg)), params)
     rows += [(TaskKind.LOW_RATING, r) for r in low]
     for kind, (key, count, examples, first, last) in rows:
-        sample = json.dumps(json.loads(examples)[-EXAMPLES:], ensure_ascii=False)
-        db.execute(_UPSERT, (kind.value, key, count, sample, first, last))
+        found = json.loads(examples) if isinstance(examples, str) else (examples or [])
+        conn.execute(sa.text(_UPSERT), {
+            "kind": kind.value, "key": key, "count": count, "first": first, "last": last,
+            "examples": json.dumps(found[-EXAMPLES:], ensure_ascii=False),
+        })  # fmt: skip
     return len(rows)
 
 
 def row_to_task(row: Sequence[Any]) -> Task:
-    """A task from a `SELECT * FROM tasks` row."""
+    """A task from a `SELECT * FROM tasks` row (the columns of `storage.tables.tasks`)."""
     id_, kind, key, count, examples, first, last, status = row
     return Task(
         id_, TaskKind(kind), key, count, tuple(json.loads(examples)), first, last,

@@ -15,12 +15,14 @@ import datetime as dt
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from zwfw.core.errors import InvalidQuery, NotFound
 from zwfw.personal.conditions import Rule
-from zwfw.personal.db import Database
 from zwfw.personal.fields import Purpose
 from zwfw.personal.sql import compile_where
+from zwfw.storage import Storage
+from zwfw.storage.sql import execute_qmark
 
 
 @dataclass(frozen=True)
@@ -31,7 +33,7 @@ class EligiblePage:
 
 
 class EligibleFinder:
-    def __init__(self, db: Database, rules: Mapping[str, Rule]) -> None:
+    def __init__(self, db: Storage, rules: Mapping[str, Rule]) -> None:
         self._db = db
         self._rules = rules
 
@@ -39,20 +41,21 @@ class EligibleFinder:
         """Up to `size` eligible user ids after `cursor`; `next_cursor` is None at the end."""
         rule = self._rule(policy_id, today)
         after = _decode(cursor, policy_id) if cursor else 0
-        where, params = compile_where(rule, Purpose.PUSH, today)
+        where, params = compile_where(rule, Purpose.PUSH, today, self._db.dialect)
         sql = f"SELECT rid, user_id FROM profile WHERE rid > ? AND {where} ORDER BY rid LIMIT ?"
-        with self._db.reading() as conn:
-            rows = conn.execute(sql, [after, *params, size]).fetchall()
-        next_cursor = _encode(policy_id, rows[-1][0]) if len(rows) == size else None
-        return EligiblePage(policy_id, [str(r[1]) for r in rows], next_cursor)
+        with self._db.read("personal") as conn:
+            found: list[Any] = list(execute_qmark(conn, sql, [after, *params, size]))
+        rids = [int(r[0]) for r in found]
+        next_cursor = _encode(policy_id, rids[-1]) if len(rids) == size else None
+        return EligiblePage(policy_id, [str(r[1]) for r in found], next_cursor)
 
     def count(self, policy_id: str, today: dt.date) -> int:
         """How many profiles are eligible (one aggregate pass, for reports and benchmarks)."""
-        where, params = compile_where(self._rule(policy_id, today), Purpose.PUSH, today)
-        with self._db.reading() as conn:
-            return int(
-                conn.execute(f"SELECT count(*) FROM profile WHERE {where}", params).fetchone()[0]
-            )
+        rule = self._rule(policy_id, today)
+        where, params = compile_where(rule, Purpose.PUSH, today, self._db.dialect)
+        with self._db.read("personal") as conn:
+            found = execute_qmark(conn, f"SELECT count(*) FROM profile WHERE {where}", params)
+            return int(found.scalar_one())
 
     def _rule(self, policy_id: str, today: dt.date) -> Rule:
         rule = self._rules.get(policy_id)

@@ -9,27 +9,16 @@ recommendation can reveal what one other person did.
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from dataclasses import dataclass
 from enum import StrEnum
 
-from zwfw.personal.db import Database
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS event (
-    id INTEGER PRIMARY KEY,
-    user_id TEXT NOT NULL,
-    type TEXT NOT NULL,
-    at INTEGER NOT NULL,
-    item_id TEXT,
-    catalog TEXT,
-    query TEXT,
-    rating INTEGER
-);
-CREATE INDEX IF NOT EXISTS event_user ON event (user_id, at);
-CREATE INDEX IF NOT EXISTS event_at ON event (at);
-CREATE INDEX IF NOT EXISTS event_catalog ON event (catalog, user_id);
-"""
+from zwfw.storage import Storage
+from zwfw.storage.tables import event as event_table
+
+STORE = "personal"
 # Event types that show interest in an item (a search names no item).
 _INTEREST = ("click", "handle", "rate")
 
@@ -55,48 +44,52 @@ class Event:
 
 
 class EventLog:
-    def __init__(self, db: Database, retention_days: int, max_per_user: int = 1000) -> None:
+    def __init__(self, db: Storage, retention_days: int, max_per_user: int = 1000) -> None:
         self._db = db
         self.retention = dt.timedelta(days=retention_days)
         self._max_per_user = max_per_user
-        with db.reading() as conn:
-            conn.executescript(_SCHEMA)
 
     def record(self, event: Event) -> int:
         """Store one event, then enforce retention; returns the event's id."""
-        with self._db.transaction() as conn:
-            cursor = conn.execute(
-                "INSERT INTO event (user_id, type, at, item_id, catalog, query, rating) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (event.user_id, event.type.value, _epoch(event.at), event.item_id,
-                 event.catalog, event.query, event.rating),
-            )  # fmt: skip
-            conn.execute("DELETE FROM event WHERE at < ?", (_epoch(event.at - self.retention),))
+        e = event_table.c
+        with self._db.transaction(STORE) as conn:
+            new_id = conn.execute(
+                sa.insert(event_table).values(
+                    user_id=event.user_id, type=event.type.value, at=_epoch(event.at),
+                    item_id=event.item_id, catalog=event.catalog, query=event.query,
+                    rating=event.rating,
+                ).returning(e.id)
+            ).scalar_one()  # fmt: skip
+            conn.execute(sa.delete(event_table).where(e.at < _epoch(event.at - self.retention)))
             conn.execute(
-                "DELETE FROM event WHERE user_id = ? AND id NOT IN "
-                "(SELECT id FROM event WHERE user_id = ? ORDER BY at DESC, id DESC LIMIT ?)",
-                (event.user_id, event.user_id, self._max_per_user),
+                sa.text(
+                    "DELETE FROM event WHERE user_id = :u AND id NOT IN (SELECT id FROM event"
+                    " WHERE user_id = :u ORDER BY at DESC, id DESC LIMIT :n)"
+                ),
+                {"u": event.user_id, "n": self._max_per_user},
             )
-            return int(cursor.lastrowid or 0)
+            return int(new_id)
 
-    def delete_user(self, conn: sqlite3.Connection, user_id: str) -> int:
+    def delete_user(self, conn: Connection, user_id: str) -> int:
         """Delete inside the caller's transaction (together with the profile)."""
-        return conn.execute("DELETE FROM event WHERE user_id = ?", (user_id,)).rowcount
+        return conn.execute(sa.delete(event_table).where(event_table.c.user_id == user_id)).rowcount
 
     def count(self, user_id: str) -> int:
-        with self._db.reading() as conn:
-            row = conn.execute("SELECT count(*) FROM event WHERE user_id = ?", (user_id,))
-            return int(row.fetchone()[0])
+        query = sa.select(sa.func.count()).where(event_table.c.user_id == user_id)
+        with self._db.read(STORE) as conn:
+            return int(conn.execute(query).scalar_one())
 
     def catalogs_of(self, user_id: str, now: dt.datetime) -> dict[str, set[str]]:
         """Catalogues the user showed interest in → the event types seen."""
         sql = (
-            "SELECT catalog, type FROM event WHERE user_id = ? AND at >= ? "
+            "SELECT catalog, type FROM event WHERE user_id = :u AND at >= :since "
             f"AND catalog IS NOT NULL AND type IN {_INTEREST}"
         )
         found: dict[str, set[str]] = {}
-        with self._db.reading() as conn:
-            for catalog, kind in conn.execute(sql, (user_id, self._since(now))):
+        with self._db.read(STORE) as conn:
+            for catalog, kind in conn.execute(
+                sa.text(sql), {"u": user_id, "since": self._since(now)}
+            ):
                 found.setdefault(catalog, set()).add(kind)
         return found
 
@@ -106,29 +99,33 @@ class EventLog:
         """(the user's catalogue, another catalogue, users who had both), most shared first."""
         if not catalogs:
             return []
-        marks = ", ".join("?" * len(catalogs))
         sql = f"""
             SELECT a.catalog, b.catalog, count(DISTINCT b.user_id) AS users
             FROM event a JOIN event b ON a.user_id = b.user_id AND a.catalog != b.catalog
-            WHERE a.catalog IN ({marks}) AND a.user_id != ? AND a.at >= ? AND b.at >= ?
-              AND a.type IN {_INTEREST} AND b.type IN {_INTEREST} AND b.catalog IS NOT NULL
-            GROUP BY a.catalog, b.catalog HAVING users >= ?
+            WHERE a.catalog IN :catalogs AND a.user_id != :u AND a.at >= :since
+              AND b.at >= :since AND a.type IN {_INTEREST} AND b.type IN {_INTEREST}
+              AND b.catalog IS NOT NULL
+            GROUP BY a.catalog, b.catalog HAVING count(DISTINCT b.user_id) >= :min_users
             ORDER BY users DESC, b.catalog
         """
-        since = self._since(now)
-        with self._db.reading() as conn:
-            rows = conn.execute(sql, (*catalogs, user_id, since, since, min_users)).fetchall()
+        query = sa.text(sql).bindparams(sa.bindparam("catalogs", expanding=True))
+        params = {"catalogs": catalogs, "u": user_id, "since": self._since(now),
+                  "min_users": min_users}  # fmt: skip
+        with self._db.read(STORE) as conn:
+            rows = conn.execute(query, params).all()
         return [(str(a), str(b), int(n)) for a, b, n in rows]
 
     def popular_items(self, now: dt.datetime, min_users: int = 2) -> list[tuple[str, int]]:
         """(item id, distinct users) over the retention window, most popular first."""
         sql = (
             "SELECT item_id, count(DISTINCT user_id) AS users FROM event "
-            f"WHERE at >= ? AND item_id IS NOT NULL AND type IN {_INTEREST} "
-            "GROUP BY item_id HAVING users >= ? ORDER BY users DESC, item_id"
+            f"WHERE at >= :since AND item_id IS NOT NULL AND type IN {_INTEREST} "
+            "GROUP BY item_id HAVING count(DISTINCT user_id) >= :min_users"
+            " ORDER BY users DESC, item_id"
         )
-        with self._db.reading() as conn:
-            rows = conn.execute(sql, (self._since(now), min_users)).fetchall()
+        params = {"since": self._since(now), "min_users": min_users}
+        with self._db.read(STORE) as conn:
+            rows = conn.execute(sa.text(sql), params).all()
         return [(str(item), int(n)) for item, n in rows]
 
     def _since(self, now: dt.datetime) -> int:

@@ -1,4 +1,4 @@
-"""SQLite store of profiles: one wide row per user, consent masks, a keyed ID-card hash.
+"""The store of profiles: one wide row per user, consent masks, a keyed ID-card hash.
 
 Each row carries a bit mask per consent purpose (bit order from `fields.STORED`), so the
 eligibility pass can drop unconsented fields inside SQL without reading the consent JSON.
@@ -12,42 +12,30 @@ import datetime as dt
 import hashlib
 import hmac
 import json
-import sqlite3
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
 from zwfw.core.errors import NotFound
-from zwfw.personal.db import Database
 from zwfw.personal.fields import STORED, Audience, Kind, Purpose, bit_of
 from zwfw.personal.profile import Profile, normalise_id_card, ymd
+from zwfw.storage import Storage, sql
+from zwfw.storage.tables import profile
 
 NewProfile = tuple[str, Audience, Mapping[str, Any], Mapping[str, frozenset[Purpose]]]
 """(user id, audience, stored values, consents) of a profile to insert in bulk."""
 
 _KINDS: dict[str, Kind] = {name: kind for fields in STORED.values() for name, kind in fields}
 COLUMNS = tuple(_KINDS)
-_SQL_TYPE = {Kind.INT: "INTEGER", Kind.BOOL: "INTEGER", Kind.DATE: "INTEGER", Kind.FLOAT: "REAL"}
-_SCHEMA = f"""
-CREATE TABLE IF NOT EXISTS profile (
-    rid INTEGER PRIMARY KEY,
-    user_id TEXT NOT NULL UNIQUE,
-    audience TEXT NOT NULL,
-    updated_at TEXT NOT NULL,
-    id_card_hmac TEXT,
-    consents TEXT NOT NULL,
-    {", ".join(f"mask_{p.value} INTEGER NOT NULL" for p in Purpose)},
-    {", ".join(f"{c} {_SQL_TYPE.get(k, 'TEXT')}" for c, k in _KINDS.items())}
-);
-CREATE INDEX IF NOT EXISTS profile_id_card ON profile (id_card_hmac);
-"""
+STORE = "personal"
 
 
 class ProfileStore:
-    def __init__(self, db: Database, id_key: str) -> None:
+    def __init__(self, db: Storage, id_key: str) -> None:
         self._db = db
         self._key = id_key.encode("utf-8")
-        with db.reading() as conn:
-            conn.executescript(_SCHEMA)
 
     def put(
         self,
@@ -61,48 +49,42 @@ class ProfileStore:
         """Replace the user's profile whole; an omitted ID-card number keeps the stored hash."""
         row = _row(user_id, audience, values, consents, now)
         row["id_card_hmac"] = self.id_card_hash(id_card) if id_card else None
-        names = list(row)
-        updates = ", ".join(
-            f"{n} = excluded.{n}" if n != "id_card_hmac" else
-            "id_card_hmac = coalesce(excluded.id_card_hmac, profile.id_card_hmac)"
-            for n in names if n != "user_id"
-        )  # fmt: skip
-        sql = (
-            f"INSERT INTO profile ({', '.join(names)}) VALUES ({', '.join('?' * len(names))}) "
-            f"ON CONFLICT (user_id) DO UPDATE SET {updates}"
-        )
-        with self._db.transaction() as conn:
-            conn.execute(sql, list(row.values()))
+        with self._db.transaction(STORE) as conn:
+            insert = sql.insert(conn, profile).values(row)
+            updates = {n: insert.excluded[n] for n in row if n != "user_id"}
+            updates["id_card_hmac"] = sa.func.coalesce(
+                insert.excluded.id_card_hmac, profile.c.id_card_hmac
+            )
+            conn.execute(insert.on_conflict_do_update(index_elements=["user_id"], set_=updates))
         return self.get(user_id)
 
     def put_many(self, rows: Iterable[NewProfile], now: dt.datetime) -> int:
         """Bulk insert of new profiles whose values are already validated (loads, benchmarks)."""
-        names = [*_row("", "person", {}, {}, now)]
-        sql = f"INSERT INTO profile ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
-        with self._db.transaction() as conn:
-            cursor = conn.executemany(sql, (list(_row(*r, now).values()) for r in rows))
-        return cursor.rowcount
+        values = [_row(*r, now) for r in rows]
+        if values:
+            with self._db.transaction(STORE) as conn:
+                conn.execute(sa.insert(profile), values)
+        return len(values)
 
     def get(self, user_id: str) -> Profile:
-        with self._db.reading() as conn:
-            conn.row_factory = sqlite3.Row
-            row = conn.execute("SELECT * FROM profile WHERE user_id = ?", (user_id,)).fetchone()
-            conn.row_factory = None
+        with self._db.read(STORE) as conn:
+            row = conn.execute(sa.select(profile).where(profile.c.user_id == user_id)).first()
         if row is None:
             raise NotFound(f"no profile for user {user_id!r}")
-        return _profile(row)
+        return _profile(dict(row._mapping))
 
-    def delete(self, conn: sqlite3.Connection, user_id: str) -> int:
+    def delete(self, conn: Connection, user_id: str) -> int:
         """Delete inside the caller's transaction (the service deletes events with it)."""
-        return conn.execute("DELETE FROM profile WHERE user_id = ?", (user_id,)).rowcount
+        return conn.execute(sa.delete(profile).where(profile.c.user_id == user_id)).rowcount
 
     def user_for_id_card(self, number: str) -> str | None:
         """The user whose profile records this ID-card number, if any."""
-        with self._db.reading() as conn:
-            row = conn.execute(
-                "SELECT user_id FROM profile WHERE id_card_hmac = ?", (self.id_card_hash(number),)
-            ).fetchone()
-        return None if row is None else str(row[0])
+        query = sa.select(profile.c.user_id).where(
+            profile.c.id_card_hmac == self.id_card_hash(number)
+        )
+        with self._db.read(STORE) as conn:
+            found = conn.execute(query).scalar()
+        return None if found is None else str(found)
 
     def id_card_hash(self, number: str) -> str:
         digest = hmac.new(self._key, normalise_id_card(number).encode(), hashlib.sha256)
@@ -154,7 +136,7 @@ def _from_sql(kind: Kind, value: Any) -> Any:
     return value
 
 
-def _profile(row: sqlite3.Row) -> Profile:
+def _profile(row: Mapping[str, Any]) -> Profile:
     audience: Audience = row["audience"]
     values = {
         name: _from_sql(kind, row[name]) for name, kind in STORED[audience] if row[name] is not None

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from zwfw.core.errors import ConfigError, InvalidQuery, NotFound
@@ -18,7 +17,6 @@ from zwfw.core.pii import mask
 from zwfw.core.records import Item, Policy
 from zwfw.personal.catalogue import Catalogue, catalog_of
 from zwfw.personal.conditions import Rule, compile_policy
-from zwfw.personal.db import Database
 from zwfw.personal.eligible import EligibleFinder, EligiblePage
 from zwfw.personal.events import Event, EventLog, EventType
 from zwfw.personal.fields import Audience, Purpose
@@ -27,6 +25,7 @@ from zwfw.personal.profiles import NewProfile, ProfileStore
 from zwfw.personal.recommend import Context, Recommendation, Recommender
 from zwfw.personal.rules import Verdict, judge
 from zwfw.personal.tokens import TokenVerifier
+from zwfw.storage import Storage
 
 CHINA = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
 Clock = Callable[[], dt.datetime]
@@ -43,7 +42,7 @@ class PolicyMatches:
 class PersonalService:
     def __init__(
         self,
-        db: Database,
+        db: Storage,
         tokens: TokenVerifier,
         id_salt: str,
         rules: Mapping[str, Rule],
@@ -70,9 +69,9 @@ class PersonalService:
         self._eligible = EligibleFinder(self._db, rules)
 
     @property
-    def db_path(self) -> Path:
-        """The SQLite file holding profiles and events (back it up, encrypt it at rest)."""
-        return self._db.path
+    def storage(self) -> Storage:
+        """The database holding profiles and events (back it up, encrypt it at rest)."""
+        return self._db
 
     @property
     def rules(self) -> Mapping[str, Rule]:
@@ -106,9 +105,9 @@ class PersonalService:
 
     def delete_user(self, user_id: str) -> int:
         """Remove the profile and every event of the user; returns how many rows went."""
-        with self._db.transaction() as conn:
+        with self._db.transaction("personal") as conn:
             removed = self._profiles.delete(conn, user_id) + self._events.delete_user(conn, user_id)
-        self._db.erase()
+        self._db.erase_freed()
         return removed
 
     def user_for_id_card(self, number: str) -> str | None:
@@ -170,7 +169,7 @@ class PersonalService:
         return self._eligible.page(policy_id, cursor, size, self._clock().date())
 
     def close(self) -> None:
-        self._db.close()
+        """Nothing to close: the storage belongs to whoever built it."""
 
     def _profile_or_none(self, user_id: str) -> Profile | None:
         try:
@@ -200,7 +199,7 @@ def compile_policies(policies: Iterable[Policy]) -> dict[str, Rule]:
 
 
 def create_personal_service(
-    db_path: Path,
+    storage: Storage,
     token_secret: str,
     id_salt: str,
     policies: Iterable[Policy],
@@ -215,7 +214,7 @@ def create_personal_service(
     if retention_days < 1:
         raise ConfigError("event retention must be at least one day")
     return PersonalService(
-        Database(db_path),
+        storage,
         TokenVerifier(token_secret),
         id_salt,
         compile_policies(policies),

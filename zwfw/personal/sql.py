@@ -1,10 +1,11 @@
 """Compile an eligibility tree to one SQL predicate over the profile table.
 
-A full pass over a million profiles must take seconds, so the tree runs inside SQLite
-instead of Python. Unknown facts become NULL (a missing value, or the field's consent bit
-unset for the purpose), and SQL's three-valued AND/OR/NOT then behaves exactly like
-`rules.evaluate`: a row is selected only when the predicate is surely true. Policy values
-are bound as parameters; only our own constants (bits, the year) are written inline.
+A full pass over a million profiles must take seconds, so the tree runs inside the database
+(SQLite or PostgreSQL: their spellings differ only in `instr`/`strpos`) instead of Python.
+Unknown facts become NULL (a missing value, or the field's consent bit unset for the
+purpose), and SQL's three-valued AND/OR/NOT then behaves exactly like `rules.evaluate`: a row
+is selected only when the predicate is surely true. Policy values are bound as parameters;
+only our own constants (bits, the year) are written inline.
 """
 
 from __future__ import annotations
@@ -20,10 +21,14 @@ from zwfw.personal.profile import ymd
 Params = list[Any]
 
 
-def compile_where(rule: Rule, purpose: Purpose, today: dt.date) -> tuple[str, Params]:
+def compile_where(
+    rule: Rule, purpose: Purpose, today: dt.date, dialect: str = "sqlite"
+) -> tuple[str, Params]:
     """`audience = ? AND (<tree>)` and its parameters, for profiles judged on `today`."""
     params: Params = [rule.policy.audience]
     tree = _node(rule.root, purpose, today, params)
+    if dialect == "postgresql":
+        tree = tree.replace("instr(", "strpos(")
     return f"audience = ? AND {tree}", params
 
 
@@ -45,14 +50,14 @@ def _column(cond: Comparison, purpose: Purpose, today: dt.date) -> str:
         "years_since_founded": f"(({ymd(today)} - founded_on) / 10000)",
     }.get(spec.name, source)
     bit = bit_of(spec.audience, source)
-    return f"(CASE WHEN mask_{purpose.value} & {bit} THEN {expr} END)"
+    return f"(CASE WHEN (mask_{purpose.value} & {bit}) != 0 THEN {expr} END)"
 
 
 def _leaf(cond: Comparison, purpose: Purpose, today: dt.date, params: Params) -> str:
     x, op, value = _column(cond, purpose, today), cond.op, _sql_value(cond.value)
     if op == "exists":
         params.append(int(value))
-        return f"(({x} IS NOT NULL) = ?)"
+        return f"((CASE WHEN {x} IS NOT NULL THEN 1 ELSE 0 END) = ?)"
     simple = {"eq": "=", "ne": "!=", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
     if op in simple:
         params.append(value)

@@ -18,7 +18,7 @@ from zwfw.api.observability import OpsDep
 from zwfw.core.pii import mask
 from zwfw.core.records import doc_key
 from zwfw.ops import Click, Rating, TargetType
-from zwfw.ops.ratelimit import RateLimiter
+from zwfw.ops.ratelimit import Limiter
 from zwfw.ops.ratings import MAX_COMMENT_CHARS, MAX_TAG_CHARS, MAX_TAGS
 
 router = APIRouter(prefix="/v1", tags=["feedback"])
@@ -83,7 +83,7 @@ def click(body: ClickCreate, request: Request, ops: OpsDep) -> Response:
     return Response(status_code=202)
 
 
-def _limited(request: Request, limiter: RateLimiter) -> JSONResponse | None:
+def _limited(request: Request, limiter: Limiter) -> JSONResponse | None:
     # Keyed by address, not session id: a client chooses its session id freely.
     client = request.client.host if request.client else "unknown"
     wait = limiter.acquire(client)
