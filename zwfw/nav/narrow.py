@@ -133,7 +133,7 @@ def options_for(
     options = [
         option
         for name, group in shown.items()
-        if _unambiguous(pool, attr, option := Option(name, frozenset(group), 0))
+        if _readable(pool, attr, option := Option(name, frozenset(group), 0))
     ]
     named = {v for o in options for v in o.values}
     rest = frozenset(mass) - named
@@ -142,12 +142,18 @@ def options_for(
     return (*_specific_first(counted[:-1]), counted[-1])
 
 
-def _unambiguous(pool: Sequence[Cand], attr: str, option: Option) -> bool:
-    """The label appears in nothing the option drops: a citizen who finds 撤销 in their item's
-    catalogue entry (对股权出质设立、变更、注销、撤销登记) would pick it, so it is not offered
-    among that entry's items; its values answer to 其他 instead."""
+def _readable(pool: Sequence[Cand], attr: str, option: Option) -> bool:
+    """The label is written in every item the option keeps that has a value for the facet,
+    and in nothing it drops: a citizen recognises the option in the item they want (补发 in
+    保安员证核发(遗失补发保安员证)), and one who finds 撤销 in their item's catalogue entry
+    (对股权出质设立、变更、注销、撤销登记) would pick it, so it is not offered among that entry's
+    items. An option that fails answers to 其他 instead; a theme no item names is not asked."""
     kept = {c.key for c in keep(pool, attr, option)}
-    return not any(option.label in c.text for c in pool if c.key not in kept)
+    return all(
+        (option.label in c.text) == (c.key in kept)
+        for c in pool
+        if c.key not in kept or c.facets.get(attr)
+    )
 
 
 def _specific_first(options: list[Option]) -> list[Option]:
@@ -159,10 +165,12 @@ def _specific_first(options: list[Option]) -> list[Option]:
 
 
 def splits(pool: Sequence[Cand], options: Sequence[Option]) -> bool:
-    """Every named option keeps some but not all candidates, and at least two are named:
-    an answer always leads somewhere and always narrows."""
+    """Some option is named, and at least two answers keep some but not all candidates: an
+    answer always leads somewhere, and the question narrows whatever the answer. In elder
+    mode one named option and 其他 make a yes-or-no question."""
     named = [o for o in options if o.label not in (OTHER, WAY_OUT)]
-    return len(named) >= 2 and all(0 < o.count < len(pool) for o in named)
+    narrowing = [o for o in options if 0 < o.count < len(pool)]
+    return bool(named) and len(narrowing) >= 2 and all(o.count > 0 for o in named)
 
 
 def gain(pool: Sequence[Cand], attr: str, options: Sequence[Option]) -> float:

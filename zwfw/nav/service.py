@@ -57,11 +57,12 @@ from zwfw.search.docstore import DocStore
 POOL = 40  # candidates retrieved for a need: 驾驶证 alone has 37 variants
 # Weight = (score / best score) ** SHARPNESS: RRF scores are flat (rank 1 ≈ 1.3 × rank 20),
 # so without sharpening retrieval's opinion would barely count.
-SHARPNESS = 8.0
+SHARPNESS = 20.0
 MAX_QUESTIONS = 4  # then the shortlist is the result: a fifth question costs more than it saves
 SESSION_TTL = 30 * 60.0  # seconds
 SHOWN = {Mode.STANDARD: 5, Mode.ELDER: 3}  # candidates listed, and the longest result list
 NOT_FOUND = "没有找到相关事项，请换个说法，或拨打 12345 咨询。"
+DECLINED = "没有完全符合的事项，以下是最接近的几项；也可以换个说法，或拨打 12345 咨询。"
 
 
 class NavService:
@@ -158,7 +159,11 @@ class NavService:
             return f"没有听懂“{answer.strip()}”，请说“第一个”或选项名称：{labels}。"
         session.asked.append(pending.attr)
         session.pending = None
-        if got.option is not None:
+        if got.option is not None and got.option.keeps_all:
+            # 都不是 to a list naming every candidate rejects them all; to any other facet it
+            # only says the question did not help.
+            session.declined = pending.attr == Attr.CATALOG.value
+        elif got.option is not None:
             kept = set(pending.options[options.index(got.option)].keys)
             if session.bundle_id:
                 session.region = next(iter(kept))
@@ -173,7 +178,7 @@ class NavService:
         records = self._items(session.weights)
         pool = _pool(records, session.weights)
         question = None
-        if winner(pool) is None and session.questions < MAX_QUESTIONS:
+        if not session.declined and winner(pool) is None and session.questions < MAX_QUESTIONS:
             question = best_question(
                 pool,
                 set(session.asked),
@@ -185,7 +190,7 @@ class NavService:
             session.pending = None
             items = tuple(records[c.key] for c in shortlist(pool, SHOWN[mode]))
             result = NavResult(items, self._apps_for(items), _materials(items))
-            message = None if items else NOT_FOUND
+            message = NOT_FOUND if not items else DECLINED if session.declined else None
             return self._step(session, None, result=result, message=message)
         session.pending = _pending(question, pool, mode)
         session.questions += 1
