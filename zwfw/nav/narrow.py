@@ -21,6 +21,7 @@ WAY_OUT = "都不是"
 # runner-up's: 迁出 over 迁入 at 0.62 vs 0.38 is retrieval noise, not the user's word.
 WIN_SHARE = 0.6
 WIN_RATIO = 4.0
+SHORTLIST_RATIO = WIN_RATIO**2  # no winner: rivals up to 16 × lighter are still listed
 MIN_GAIN = 0.1  # bits; below this a question is not worth the user's time
 MIN_OPTION_SHARE = 0.02  # lighter values are offered only inside 其他
 # Natural questions first when gains are close: which variant and who before which entry of
@@ -105,12 +106,12 @@ def winner(pool: Sequence[Cand]) -> Cand | None:
 
 
 def shortlist(pool: Sequence[Cand], limit: int) -> list[Cand]:
-    """Where a session ends: the candidates within WIN_RATIO of the best, at most `limit`.
-    A clear winner stands alone; close rivals are all shown rather than one guessed."""
+    """Where a session ends: a clear winner alone; else, rather than one guess, every
+    candidate within SHORTLIST_RATIO of the best, at most `limit`."""
+    if (top := winner(pool)) is not None:
+        return [top]
     order = ranked(pool)
-    if not order:
-        return []
-    return [c for c in order if c.weight * WIN_RATIO >= order[0].weight][:limit]
+    return [c for c in order if c.weight * SHORTLIST_RATIO >= order[0].weight][:limit]
 
 
 def options_for(
@@ -149,6 +150,8 @@ def _readable(pool: Sequence[Cand], attr: str, option: Option) -> bool:
     (对股权出质设立、变更、注销、撤销登记) would pick it, so it is not offered among that entry's
     items. An option that fails answers to 其他 instead; a theme no item names is not asked."""
     kept = {c.key for c in keep(pool, attr, option)}
+    if len(kept) == len(pool):  # 自然人 when every item lists it: no answer to ask for
+        return False
     return all(
         (option.label in c.text) == (c.key in kept)
         for c in pool

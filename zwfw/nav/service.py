@@ -18,6 +18,7 @@ from zwfw.models import normalize
 from zwfw.nav.admin import NavAdmin
 from zwfw.nav.answers import match_answer
 from zwfw.nav.attributes import (
+    OTHER,
     QUESTIONS,
     Attr,
     facets,
@@ -157,7 +158,10 @@ class NavService:
         if not got.understood or (got.skip and session.bundle_id):
             labels = "、".join(o.label for o in options)
             return f"没有听懂“{answer.strip()}”，请说“第一个”或选项名称：{labels}。"
-        session.asked.append(pending.attr)
+        if got.option is None or got.option.label != OTHER:
+            # After 其他 the named values are gone, so the facet may come back with new ones
+            # (the next five cases); any other answer settles it.
+            session.asked.append(pending.attr)
         session.pending = None
         if got.option is not None and got.option.keeps_all:
             # 都不是 to a list naming every candidate rejects them all; to any other facet it
