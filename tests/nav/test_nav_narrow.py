@@ -1,12 +1,22 @@
-"""The next question is the one that best splits the likely candidates."""
+"""The next question is the facet that best splits the likely candidates, readably."""
 
 from __future__ import annotations
 
-from zwfw.nav.narrow import Cand, best_question, keep, options_for, winner
+from zwfw.nav.narrow import (
+    WAY_OUT,
+    Cand,
+    best_question,
+    keep,
+    options_for,
+    shortlist,
+    splits,
+    winner,
+)
 
 
-def _cand(key: str, weight: float = 1.0, **facets: set[str]) -> Cand:
-    return Cand(key, weight, {a: frozenset(v) for a, v in facets.items()})
+def _cand(key: str, weight: float = 1.0, text: str = "", **facets: set[str]) -> Cand:
+    values = {a: frozenset(v) for a, v in facets.items()}
+    return Cand(key, weight, values, text or " ".join(v for vs in facets.values() for v in vs))
 
 
 def _plain(_attr: str, value: str) -> str:
@@ -21,34 +31,82 @@ POOL = [
 ]
 
 
-def test_the_question_is_about_the_attribute_that_separates_the_candidates() -> None:
+def test_the_question_is_about_the_facet_that_separates_the_candidates() -> None:
     question = best_question(POOL, set(), 6, _plain)
     assert question is not None and question.attr == "variant"
-    assert sorted((o.label, o.count) for o in question.options) == [
+    assert [(o.label, o.count) for o in question.options][-1] == (WAY_OUT, 4)
+    assert sorted((o.label, o.count) for o in question.options[:-1]) == [
         ("换领", 1), ("注销", 1), ("补领", 1), ("首次", 1)
     ]  # fmt: skip
 
 
-def test_an_attribute_already_asked_is_not_asked_again() -> None:
+def test_a_facet_already_asked_is_not_asked_again() -> None:
     assert best_question(POOL, {"variant"}, 6, _plain) is None  # nothing else splits
 
 
-def test_elder_mode_offers_at_most_three_options_with_the_rest_as_other() -> None:
+def test_a_facet_that_splits_exactly_like_an_asked_one_is_the_same_question() -> None:
+    pool = [_cand(k, catalog={f"{k}证"}, variant={v}) for k, v in (("x", "首次"), ("y", "补领"))]
+    assert best_question(pool, set(), 6, _plain) is not None
+    assert best_question(pool, {"variant"}, 6, _plain) is None
+
+
+def test_beyond_the_shown_values_the_rest_answer_to_other() -> None:
     question = best_question(POOL, set(), 3, _plain)
     assert question is not None and len(question.options) == 3
     assert question.options[-1].label == "其他" and question.options[-1].count == 2
 
 
-def test_an_item_that_says_nothing_about_an_attribute_survives_every_answer() -> None:
+def test_every_named_option_keeps_some_but_not_all_candidates() -> None:
+    options = options_for(POOL, "variant", 6, lambda v: v)
+    assert splits(POOL, options)
+    everywhere = options_for(POOL, "department", 6, lambda v: v)
+    assert not splits(POOL, everywhere)  # 公安 fits all four: not a question
+
+
+def test_an_item_that_says_nothing_about_a_facet_survives_every_answer() -> None:
     pool = [*POOL, _cand("e", variant=set())]
     options = options_for(pool, "variant", 6, lambda v: v)
     assert all(any(c.key == "e" for c in keep(pool, "variant", o)) for o in options)
+
+
+def test_the_way_out_that_covers_nothing_new_keeps_every_candidate() -> None:
+    options = options_for(POOL, "variant", 6, lambda v: v)
+    assert options[-1].label == WAY_OUT and options[-1].keeps_all
+    assert len(keep(POOL, "variant", options[-1])) == len(POOL)
+
+
+def test_a_label_written_in_an_item_it_would_drop_is_not_offered() -> None:
+    """撤销 is in the shared catalogue entry of every item: a citizen reading theirs would pick
+    it whatever they want, so it answers to 其他 instead of being named."""
+    entry = "对股权出质设立、变更、注销、撤销登记"
+    pool = [
+        _cand("s", 3.0, f"对股权出质设立登记 {entry}", variant={"设立"}),
+        _cand("r", 2.0, f"对股权出质撤销登记 {entry}", variant={"撤销"}),
+        _cand("c", 1.0, f"对股权出质变更登记 {entry}", variant={"变更"}),
+    ]
+    labels = [o.label for o in options_for(pool, "variant", 6, lambda v: v)]
+    assert "撤销" not in labels and "设立" not in labels and "变更" not in labels
+
+
+def test_a_label_missing_from_an_item_it_keeps_is_not_offered() -> None:
+    pool = [
+        _cand("a", text="保安员证核发(遗失补发保安员证)", variant={"补领"}),
+        _cand("b", text="保安员证核发(初次申领保安员证)", variant={"首次"}),
+    ]
+    assert best_question(pool, set(), 6, _plain) is None  # 补领 / 首次 are in neither name
 
 
 def test_retrieval_weight_decides_when_one_item_clearly_wins() -> None:
     assert winner([_cand("a", 10.0), _cand("b", 1.0), _cand("c", 1.0)]) is not None
     assert winner([_cand("a", 1.2), _cand("b", 1.0)]) is None
     assert winner([_cand("only")]) is not None
+
+
+def test_a_session_ends_on_every_close_rival_not_one_guess() -> None:
+    pool = [_cand("a", 1.0), _cand("b", 0.9), _cand("c", 0.1), _cand("d", 0.01)]
+    assert [c.key for c in shortlist(pool, 5)] == ["a", "b", "c"]
+    assert [c.key for c in shortlist(pool, 2)] == ["a", "b"]
+    assert [c.key for c in shortlist([_cand("a", 10.0), _cand("b", 1.0)], 5)] == ["a"]
 
 
 def test_a_split_of_unlikely_candidates_is_worth_less() -> None:

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from zwfw.core.regions import find_span, name_of
 from zwfw.models import normalize
-from zwfw.nav.attributes import OTHER, variant_in
-from zwfw.nav.narrow import Option
+from zwfw.nav.attributes import AUDIENCE_MEANS, OTHER, variant_in
+from zwfw.nav.narrow import WAY_OUT, Option
 
 _NUMERALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6}
 _ORDINAL = re.compile(r"第\s*([一二两三四五六1-6])|^([一二三四五六1-6])\s*(个|项|种|号)?$")
@@ -29,6 +29,8 @@ SYNONYMS: dict[str, str] = {
     "港澳台": "港澳台|香港|澳门|台湾",
     OTHER: "其他|其它|别的|都不是|以上都不|都没有|不是这些",
 }
+SYNONYMS[WAY_OUT] = SYNONYMS[OTHER]
+SYNONYMS.update({word: SYNONYMS[means] for word, means in AUDIENCE_MEANS.items()})
 
 
 @dataclass(frozen=True)
@@ -60,13 +62,18 @@ def _clean(text: str) -> str:
 
 
 def _by_label(said: str, options: Sequence[Option]) -> Option | None:
-    exact = [o for o in options if said in (o.label, *o.values)]
+    """The label said exactly (punctuation aside: 个人权益记录（参保证明）查询打印), else the one
+    label inside the answer, else the one label the answer is part of."""
+    labels = {o: _clean(o.label) for o in options}
+    exact = [o for o in options if said in (labels[o], *map(_clean, o.values))]
     if exact:
         return exact[0]
-    inside = [o for o in options if len(o.label) >= 2 and o.label in said]
+    inside = [o for o in options if len(labels[o]) >= 2 and labels[o] in said]
+    if len(inside) > 1:  # 律师执业变更审核(市内转所) contains 律师执业变更审核: the longer
+        inside = [o for o in inside if not any(labels[o] in labels[p] for p in inside if p != o)]
     if not inside and len(said) >= 2:
-        inside = [o for o in options if said in o.label]
-    return max(inside, key=lambda o: len(o.label)) if len(inside) == 1 else None
+        inside = [o for o in options if said in labels[o]]
+    return inside[0] if len(inside) == 1 else None
 
 
 def _by_ordinal(said: str, options: Sequence[Option]) -> Option | None:
@@ -82,7 +89,8 @@ def _by_ordinal(said: str, options: Sequence[Option]) -> Option | None:
 
 def _by_synonym(said: str, options: Sequence[Option]) -> Option | None:
     hits = [o for o in options if o.label in SYNONYMS and re.search(SYNONYMS[o.label], said)]
-    return hits[0] if len(hits) == 1 else None
+    # 公司 names 企业法人 and 非法人企业 alike: the first (heaviest) of one meaning is meant.
+    return hits[0] if hits and len({SYNONYMS[o.label] for o in hits}) == 1 else None
 
 
 def _by_region(said: str, options: Sequence[Option]) -> Option | None:

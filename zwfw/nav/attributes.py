@@ -1,9 +1,13 @@
-"""Per-item attributes that navigation asks about, read from the catalogue's own fields.
+"""Per-item facets that navigation asks about, read from the catalogue's own fields.
 
 Narrowing needs no hand-written tree because every item already says who it serves, where it
-is handled, which variant it is (首次/补领/…), which department handles it and its themes.
-Catalogues are patchy (almost every item lists 自然人; variants often live only in the name),
-so each attribute falls back to the item's name.
+is handled, which variant it is (首次/补领/…), which department handles it, its themes, and
+where it sits in the catalogue: the catalogue entry (catalog_name), the service (the name
+without its trailing "(情形)") and the case. Catalogues are patchy (almost every item lists
+自然人; variants often live only in the name; a cold catalogue has only names, types and
+departments), so each facet falls back to the name, and a facet an item is silent on is empty.
+Nothing here is an arbitrary word of a name: every value is a field, a fixed vocabulary
+(variants, audiences), or a whole structural part of the name.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import re
 from enum import StrEnum
 
 from zwfw.core.records import Item
+from zwfw.core.regions import ancestors, name_of
 
 UNKNOWN: frozenset[str] = frozenset()  # an item that says nothing fits every answer
 
@@ -24,7 +29,8 @@ class Attr(StrEnum):
     VARIANT = "variant"
     DEPARTMENT = "department"
     THEME = "theme"
-    KEYWORD = "keyword"
+    CATALOG = "catalog"  # the catalogue entry or the service (the name without its case)
+    CASE = "case"  # the case in the name's trailing brackets: 退役军人持军队…
 
 
 QUESTIONS: dict[Attr, tuple[str, str]] = {
@@ -34,25 +40,34 @@ QUESTIONS: dict[Attr, tuple[str, str]] = {
     Attr.VARIANT: ("您要办理的是哪一种情况？", "是哪种情况？"),
     Attr.DEPARTMENT: ("您要找哪个部门办理？", "找哪个部门？"),
     Attr.THEME: ("您的事情属于哪一类？", "是哪类事？"),
-    Attr.KEYWORD: ("您要办的事项与下面哪一项有关？", "跟哪个有关？"),
+    Attr.CATALOG: ("您要办的是下面哪一项？", "是哪一项？"),
+    Attr.CASE: ("您属于下面哪种情形？", "是哪种情形？"),
 }
 
 # Name markers win over the audiences field: 驾驶证 items for foreigners list only 自然人.
-_NAME_AUDIENCE = (
-    ("外国人", re.compile("外国人|外籍|境外人员|外交人员|外商")),
-    ("港澳台", re.compile("港澳台|港澳居民|台湾居民|香港居民|澳门居民")),
-    ("个人", re.compile("大陆居民|内地居民|公民|个人|自然人")),
-    ("企业", re.compile("企业|单位|公司|法人|纳税人|机构")),
+# Values are the catalogue's own words (the marker found in the name, else the field's
+# entries), so the citizen reads in their item's description the option they should pick.
+_NAME_AUDIENCE = re.compile(
+    "外国人|外籍人员|境外人员|港澳台居民|港澳居民|台湾居民|香港居民|澳门居民|大陆居民|内地居民"
 )
-_FIELD_AUDIENCE = {
+# What each catalogue word means, for answers given in everyday words (answers.SYNONYMS).
+AUDIENCE_MEANS = {
     "自然人": "个人",
+    "大陆居民": "个人",
+    "内地居民": "个人",
     "企业法人": "企业",
     "非法人企业": "企业",
     "事业法人": "企业",
     "社会组织法人": "企业",
     "其他组织": "企业",
     "外国人": "外国人",
+    "外籍人员": "外国人",
+    "境外人员": "外国人",
     "港澳台居民": "港澳台",
+    "港澳居民": "港澳台",
+    "台湾居民": "港澳台",
+    "香港居民": "港澳台",
+    "澳门居民": "港澳台",
 }
 
 # Order matters: 挂失补办 is 补领, not 注销; 有效期满换证 is 换领, not 延续.
@@ -71,12 +86,10 @@ OTHER = "其他"
 
 
 def audiences(item: Item) -> frozenset[str]:
-    """个人 / 企业 / 外国人 / 港澳台: what the name says, else what the catalogue lists."""
-    name = item.name.replace("企业职工", "")  # 企业职工养老金 is claimed by a person
-    named = {label for label, rx in _NAME_AUDIENCE if rx.search(name)}
-    if named:
-        return frozenset(named)
-    return frozenset(_FIELD_AUDIENCE[a] for a in item.audiences if a in _FIELD_AUDIENCE)
+    """Who applies, in the catalogue's words: the marker in the name (外国人, 港澳居民), else
+    the audiences field (自然人, 企业法人…)."""
+    named = set(_NAME_AUDIENCE.findall(item.name))
+    return frozenset(named) if named else frozenset(item.audiences)
 
 
 def variant(item: Item) -> str:
@@ -91,14 +104,67 @@ def variant_in(text: str) -> str | None:
     return next((name for name, rx in _VARIANT_RE.items() if rx.search(text)), None)
 
 
+_OPEN, _CLOSE = "(（", ")）"
+
+
+def service_and_case(name: str) -> tuple[str, str | None]:
+    """专职律师执业许可(申请专职执业) → (专职律师执业许可, 申请专职执业); without a trailing
+    bracket, (name, None). Brackets nest (…（建筑类）(加建…《…》核发—…工程)), so the case is the
+    last balanced group, and only when a service of two or more characters precedes it."""
+    text = name.strip()
+    at = _opening(text)
+    if at is None:
+        return text, None
+    service, case = text[:at].strip(), text[at + 1 : -1].strip()
+    if _opening(case) == 0:  # 法律援助律师执业许可(（占编人员）): one pair of brackets is enough
+        case = case[1:-1].strip()
+    return (service, case) if len(service) >= 2 and case else (text, None)
+
+
+def _opening(text: str) -> int | None:
+    """Where the bracket that closes `text` opens, if `text` ends with a closing bracket."""
+    if not text or text[-1] not in _CLOSE:
+        return None
+    depth = 0
+    for at in range(len(text) - 1, -1, -1):
+        depth += (text[at] in _CLOSE) - (text[at] in _OPEN)
+        if depth == 0:
+            return at
+    return None
+
+
+def variant_word(item: Item) -> str | None:
+    """The words the item itself uses for its variant (补发, 遗失补办): a label the citizen
+    recognises in the name of what they want."""
+    if item.variant:
+        return item.variant
+    for rx in _VARIANT_RE.values():
+        if found := rx.search(item.name):
+            return found.group(0)
+    return None
+
+
+def region_path(item: Item) -> str:
+    """广东省广州市 rather than 广州市: the way catalogues write the area, and it names the
+    province a city item also belongs to."""
+    parents = [name_of(code) for code in reversed(ancestors(item.region_code)[1:])]
+    return "".join(n for n in parents if not n.isdigit()) + item.region_name
+
+
 def facets(item: Item) -> dict[Attr, frozenset[str]]:
-    """Every fixed attribute of `item` as a set of values (several for audience and theme)."""
+    """Every attribute of `item` as a set of values (several for audience and theme; none
+    when the catalogue does not say, so the item fits any answer)."""
+    service, case = service_and_case(item.name)
     return {
         Attr.AUDIENCE: audiences(item),
-        Attr.REGION: frozenset({item.region_name}),
-        Attr.VARIANT: frozenset({variant(item)}),
+        Attr.REGION: frozenset({region_path(item)}),
+        Attr.VARIANT: frozenset({v}) if (v := variant(item)) != OTHER else UNKNOWN,
         Attr.DEPARTMENT: frozenset({item.department}),
-        Attr.THEME: frozenset(item.themes),
+        Attr.THEME: frozenset(t for t in item.themes if t != OTHER),
+        # The entry and the service: a citizen may recognise either (the 33 licence items
+        # share 机动车驾驶证核发; 机动车驾驶证持军警驾驶证申领 is 13 of them).
+        Attr.CATALOG: frozenset({item.catalog_name or service, service}),
+        Attr.CASE: frozenset({case}) if case else UNKNOWN,
     }
 
 
@@ -118,7 +184,8 @@ _REGION_PREFIX = re.compile(r"^(国家税务总局)?([^省市]{2,3}(省|市))?")
 def short_label(attr: Attr, value: str) -> str:
     """A few characters a person can say aloud: 广州市 → 广州, 广州市…社会保障局 → 人社局."""
     if attr is Attr.REGION:
-        return re.sub("(省|市|自治区)$", "", value) or value
+        last = re.sub("^.+?(省|自治区)(?=.)", "", value)
+        return re.sub("(省|市|自治区)$", "", last) or value
     if attr is Attr.DEPARTMENT:
         text = _REGION_PREFIX.sub("", value) or value
         for long, short in _DEPT_SHORT:

@@ -1,52 +1,63 @@
-"""Choosing the next question: the attribute with the highest expected information gain.
+"""Choosing the next question: the facet with the highest expected information gain.
 
 Candidates carry weights from retrieval, so a question that splits off unlikely items is worth
-less than one that splits the likely ones. An item that says nothing about an attribute stays
-in every branch (it fits any answer) and spreads its weight evenly over the options.
+less than one that splits the likely ones. An item that says nothing about a facet stays in
+every branch (it fits any answer) and spreads its weight evenly over the options. Every
+question ends with a way out: 其他 (the candidates no shown option names) or, when the shown
+options already cover every candidate, 都不是 (keep them all: the question did not help).
 """
 
 from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from zwfw.nav.attributes import OTHER, Attr
 
-# A candidate wins outright with this share of the remaining weight; tuned with
-# bench/nav_simulation.py (lower stops early on the wrong sibling, higher asks needlessly).
+WAY_OUT = "都不是"
+# A candidate wins outright with this share of the remaining weight and this many times the
+# runner-up's: 迁出 over 迁入 at 0.62 vs 0.38 is retrieval noise, not the user's word.
 WIN_SHARE = 0.6
-# ... and this many times the runner-up: 迁出 over 迁入 at 0.62 vs 0.38 is retrieval noise,
-# not the user's word, so the question is asked.
 WIN_RATIO = 4.0
-MIN_GAIN = 0.05  # bits; below this a question is not worth the user's time
+SHORTLIST_RATIO = WIN_RATIO**2  # no winner: rivals up to 16 × lighter are still listed
+MIN_GAIN = 0.1  # bits; below this a question is not worth the user's time
 MIN_OPTION_SHARE = 0.02  # lighter values are offered only inside 其他
-# Natural questions first when gains are close: who and which variant before a list of words.
+# Natural questions first when gains are close: which variant and who before which entry of
+# the catalogue; themes last, since few people know how a catalogue files their need.
 PREFERENCE = {
-    Attr.AUDIENCE: 1.0,
     Attr.VARIANT: 1.0,
+    Attr.AUDIENCE: 1.0,
     Attr.REGION: 0.95,
-    Attr.KEYWORD: 0.7,
-    Attr.THEME: 0.8,
-    Attr.DEPARTMENT: 0.75,
+    Attr.CATALOG: 0.9,
+    Attr.CASE: 0.85,
+    Attr.DEPARTMENT: 0.8,
+    Attr.THEME: 0.6,
 }
 
 
 @dataclass(frozen=True)
 class Cand:
-    """One remaining candidate: its key, weight (any positive scale) and attribute values."""
+    """One remaining candidate: its key, weight (any positive scale) and facet values."""
 
     key: str
     weight: float
-    facets: Mapping[str, frozenset[str]]
+    facets: dict[str, frozenset[str]]
+    text: str = ""  # what the citizen reads about the item: name, entry, department, region
 
 
 @dataclass(frozen=True)
 class Option:
+    """An answer: the facet values it stands for; the way out 都不是 stands for none."""
+
     label: str
     values: frozenset[str]
     count: int
+
+    @property
+    def keeps_all(self) -> bool:
+        return not self.values
 
 
 @dataclass(frozen=True)
@@ -61,12 +72,11 @@ class Question:
 
 
 def kind_of(attr: str) -> Attr:
-    """keyword:<seed> attributes are all of kind KEYWORD."""
-    return Attr(attr.split(":", 1)[0])
+    return Attr(attr)
 
 
 def fits(values: frozenset[str], option: Option) -> bool:
-    return not values or bool(values & option.values)
+    return option.keeps_all or not values or bool(values & option.values)
 
 
 def keep(pool: Sequence[Cand], attr: str, option: Option) -> list[Cand]:
@@ -78,58 +88,117 @@ def entropy(weights: Sequence[float]) -> float:
     return -sum(w / total * math.log2(w / total) for w in weights if w > 0) if total else 0.0
 
 
+def ranked(pool: Sequence[Cand]) -> list[Cand]:
+    return sorted(pool, key=lambda c: (-c.weight, c.key))
+
+
 def winner(pool: Sequence[Cand]) -> Cand | None:
     """The candidate that clearly wins, if one does: the only one, or one with WIN_SHARE of
     the weight and WIN_RATIO times the runner-up's."""
     if not pool:
         return None
-    ranked = sorted(pool, key=lambda c: -c.weight)
-    top, total = ranked[0], sum(c.weight for c in pool)
-    if len(ranked) == 1:
-        return top
-    clear = top.weight >= WIN_SHARE * total and top.weight >= WIN_RATIO * ranked[1].weight
+    order, total = ranked(pool), sum(c.weight for c in pool)
+    if len(order) == 1:
+        return order[0]
+    top = order[0]
+    clear = top.weight >= WIN_SHARE * total and top.weight >= WIN_RATIO * order[1].weight
     return top if clear else None
+
+
+def shortlist(pool: Sequence[Cand], limit: int) -> list[Cand]:
+    """Where a session ends: a clear winner alone; else, rather than one guess, every
+    candidate within SHORTLIST_RATIO of the best, at most `limit`."""
+    if (top := winner(pool)) is not None:
+        return [top]
+    order = ranked(pool)
+    return [c for c in order if c.weight * SHORTLIST_RATIO >= order[0].weight][:limit]
 
 
 def options_for(
     pool: Sequence[Cand], attr: str, max_options: int, label: Callable[[str], str]
 ) -> tuple[Option, ...]:
-    """The attribute's values by weight; beyond `max_options` the lightest merge into 其他."""
+    """The facet's values by weight, then the way out; values beyond `max_options - 1` (and
+    light ones) merge into 其他. A label that contains another comes first (广东省广州市 before
+    广东省), so the more specific answer is read first."""
     mass: dict[str, float] = {}
     for c in pool:
         values = c.facets.get(attr, frozenset())
         for v in values:
             mass[v] = mass.get(v, 0.0) + c.weight / len(values)
     total = sum(mass.values()) or 1.0
-    ranked = sorted(mass, key=lambda v: (v == OTHER, -mass[v], v))
-    groups: dict[str, set[str]] = {}
-    for i, value in enumerate(ranked):
-        fits_in = i < max_options - 1 or len(ranked) <= max_options
-        shown = fits_in and mass[value] >= MIN_OPTION_SHARE * total
-        name = label(value) if shown and value != OTHER else OTHER
-        groups.setdefault(name, set()).add(value)
-    options = []
-    for name, group in groups.items():
-        bare = Option(name, frozenset(group), 0)
-        options.append(Option(name, bare.values, len(keep(pool, attr, bare))))
-    return tuple(sorted(options, key=lambda o: o.label == OTHER))
+    order = sorted(mass, key=lambda v: (-mass[v], v))
+    shown: dict[str, set[str]] = {}
+    for value in order:
+        if len(shown) < max_options - 1 and mass[value] >= MIN_OPTION_SHARE * total:
+            shown.setdefault(label(value), set()).add(value)
+    options = [
+        option
+        for name, group in shown.items()
+        if _readable(pool, attr, option := Option(name, frozenset(group), 0))
+    ]
+    named = {v for o in options for v in o.values}
+    rest = frozenset(mass) - named
+    options.append(Option(OTHER, rest, 0) if rest else Option(WAY_OUT, frozenset(), 0))
+    counted = [Option(o.label, o.values, len(keep(pool, attr, o))) for o in options]
+    return (*_specific_first(counted[:-1]), counted[-1])
+
+
+def _readable(pool: Sequence[Cand], attr: str, option: Option) -> bool:
+    """The label is written in every item the option keeps that has a value for the facet,
+    and in nothing it drops: a citizen recognises the option in the item they want (补发 in
+    保安员证核发(遗失补发保安员证)), and one who finds 撤销 in their item's catalogue entry
+    (对股权出质设立、变更、注销、撤销登记) would pick it, so it is not offered among that entry's
+    items. An option that fails answers to 其他 instead; a theme no item names is not asked."""
+    kept = {c.key for c in keep(pool, attr, option)}
+    if len(kept) == len(pool):  # 自然人 when every item lists it: no answer to ask for
+        return False
+    return all(
+        (option.label in c.text) == (c.key in kept)
+        for c in pool
+        if c.key not in kept or c.facets.get(attr)
+    )
+
+
+def _specific_first(options: list[Option]) -> list[Option]:
+    out: list[Option] = []
+    for option in options:
+        at = next((i for i, o in enumerate(out) if o.label in option.label), len(out))
+        out.insert(at, option)
+    return out
+
+
+def splits(pool: Sequence[Cand], options: Sequence[Option]) -> bool:
+    """Some option is named, and at least two answers keep some but not all candidates: an
+    answer always leads somewhere, and the question narrows whatever the answer. In elder
+    mode one named option and 其他 make a yes-or-no question."""
+    named = [o for o in options if o.label not in (OTHER, WAY_OUT)]
+    narrowing = [o for o in options if 0 < o.count < len(pool)]
+    return bool(named) and len(narrowing) >= 2 and all(o.count > 0 for o in named)
 
 
 def gain(pool: Sequence[Cand], attr: str, options: Sequence[Option]) -> float:
     """Entropy of the pool minus the expected entropy after the user picks an option."""
     total = sum(c.weight for c in pool)
+    live = [o for o in options if not o.keeps_all]
     expected = 0.0
-    for option in options:
+    for option in live:
         share = 0.0
         for c in pool:
             values = c.facets.get(attr, frozenset())
             if not values:
-                share += c.weight / len(options)
+                share += c.weight / len(live)
             else:
                 share += c.weight * len(values & option.values) / len(values)
         branch = keep(pool, attr, option)
         expected += share / total * entropy([c.weight for c in branch])
     return entropy([c.weight for c in pool]) - expected
+
+
+def _partition(
+    pool: Sequence[Cand], attr: str, max_options: int, label: Callable[[str, str], str]
+) -> frozenset[frozenset[str]]:
+    options = options_for(pool, attr, max_options, functools.partial(label, attr))
+    return frozenset(frozenset(c.key for c in keep(pool, attr, o)) for o in options)
 
 
 def best_question(
@@ -141,14 +210,17 @@ def best_question(
 ) -> Question | None:
     """The most informative question not yet asked, or None when none is worth asking.
 
-    `max_label` (elder mode) skips attributes whose option labels are too long to say aloud.
+    `max_label` (elder mode) skips facets whose option labels are too long to say aloud.
     """
     attrs = sorted({a for c in pool for a in c.facets} - asked)
+    # A facet that splits the candidates exactly as an asked one would (catalogue entry and
+    # service often coincide) is the same question in other words: not asked again.
+    seen = {_partition(pool, a, max_options, label) for a in asked}
     best: Question | None = None
     best_score = MIN_GAIN
     for attr in attrs:
         options = options_for(pool, attr, max_options, functools.partial(label, attr))
-        if len([o for o in options if o.count]) < 2:
+        if not splits(pool, options) or _partition(pool, attr, max_options, label) in seen:
             continue
         if max_label and any(len(o.label) > max_label for o in options):
             continue

@@ -12,16 +12,34 @@ import uuid
 from collections.abc import Callable, Mapping
 
 from zwfw.core.errors import InvalidQuery, NotFound
-from zwfw.core.records import App, DocKind, Item
-from zwfw.core.regions import find_in_text, name_of, within
+from zwfw.core.records import App, DocKind, Item, doc_key
+from zwfw.core.regions import find_in_text, name_of
 from zwfw.models import normalize
 from zwfw.nav.admin import NavAdmin
 from zwfw.nav.answers import match_answer
-from zwfw.nav.attributes import QUESTIONS, Attr, audiences, facets, short_label, variant, variant_in
+from zwfw.nav.attributes import (
+    OTHER,
+    QUESTIONS,
+    Attr,
+    facets,
+    region_path,
+    short_label,
+    variant,
+    variant_in,
+    variant_word,
+)
 from zwfw.nav.bundles import Bundle, checklist, match_bundle, match_hint
-from zwfw.nav.keywords import keyword_facets
 from zwfw.nav.materials import merge_materials
-from zwfw.nav.narrow import Cand, Option, Question, best_question, keep, kind_of, winner
+from zwfw.nav.narrow import (
+    Cand,
+    Option,
+    Question,
+    best_question,
+    keep,
+    kind_of,
+    shortlist,
+    winner,
+)
 from zwfw.nav.need import looks_like_need
 from zwfw.nav.session import (
     CandidateView,
@@ -36,16 +54,16 @@ from zwfw.nav.session import (
 from zwfw.nav.store import NavStore
 from zwfw.search import SearchFilters, SearchService
 from zwfw.search.docstore import DocStore
-from zwfw.search.results import Fallback
 
 POOL = 40  # candidates retrieved for a need: 驾驶证 alone has 37 variants
-# Weight = (fused / best fused) ** SHARPNESS: RRF scores are flat (rank 1 ≈ 1.3 × rank 20),
+# Weight = (score / best score) ** SHARPNESS: RRF scores are flat (rank 1 ≈ 1.3 × rank 20),
 # so without sharpening retrieval's opinion would barely count.
-SHARPNESS = 8.0
-PREFERENCE_BOOST = 3.0  # a variant, audience or region named in the need
+SHARPNESS = 20.0
+MAX_QUESTIONS = 4  # then the shortlist is the result: a fifth question costs more than it saves
 SESSION_TTL = 30 * 60.0  # seconds
-SHOWN = {Mode.STANDARD: 10, Mode.ELDER: 3}
+SHOWN = {Mode.STANDARD: 5, Mode.ELDER: 3}  # candidates listed, and the longest result list
 NOT_FOUND = "没有找到相关事项，请换个说法，或拨打 12345 咨询。"
+DECLINED = "没有完全符合的事项，以下是最接近的几项；也可以换个说法，或拨打 12345 咨询。"
 
 
 class NavService:
@@ -121,34 +139,14 @@ class NavService:
         return bundle if self._docs().get(keys) else None
 
     def _retrieve(self, need: str) -> dict[str, float]:
-        q = self.search.analyze(need)
-        filters = SearchFilters(kinds=(DocKind.ITEM,))
-        floors = {
-            Fallback.NONE: self.search.settings.vector_min_score,
-            Fallback.VECTOR_ONLY: self.search.settings.vector_fallback_min_score,
-        }
-        found = []
-        for stage, floor in floors.items():
-            found = self.search.retrieve(q, filters, POOL, stage=stage, vector_floor=floor)
-            if found:
-                break
-        items = [(c.key, c.record, c.fused) for c in found if isinstance(c.record, Item)]
-        if not items:
+        """The items `/v1/search` ranks for the need (same analysis, fusion, preferences and
+        fallbacks), weighted `(score / best) ** SHARPNESS`."""
+        page = self.search.search(need, SearchFilters(kinds=(DocKind.ITEM,)), 1, POOL)
+        hits = [h for h in page.hits if h.score > 0]
+        if not hits:
             return {}
-        best = max(f for _, _, f in items)
-        prefs = q.preferences
-        weights = {}
-        for key, item, fused in items:
-            weight = (fused / best) ** SHARPNESS
-            if prefs.variant and variant(item) == prefs.variant:
-                weight *= PREFERENCE_BOOST
-            wanted = {"法人": "企业"}.get(prefs.audience or "", prefs.audience)
-            if wanted and wanted in audiences(item):
-                weight *= PREFERENCE_BOOST
-            if prefs.region and within(item.region_code, prefs.region):
-                weight *= PREFERENCE_BOOST
-            weights[key] = weight
-        return weights
+        best = hits[0].score
+        return {doc_key("item", h.id): (h.score / best) ** SHARPNESS for h in hits}
 
     def _answer(self, session: Session, answer: str) -> str | None:
         """Apply the answer; returns a message when it could not be understood."""
@@ -160,9 +158,16 @@ class NavService:
         if not got.understood or (got.skip and session.bundle_id):
             labels = "、".join(o.label for o in options)
             return f"没有听懂“{answer.strip()}”，请说“第一个”或选项名称：{labels}。"
-        session.asked.append(pending.attr)
+        if got.option is None or got.option.label != OTHER:
+            # After 其他 the named values are gone, so the facet may come back with new ones
+            # (the next five cases); any other answer settles it.
+            session.asked.append(pending.attr)
         session.pending = None
-        if got.option is not None:
+        if got.option is not None and got.option.keeps_all:
+            # 都不是 to a list naming every candidate rejects them all; to any other facet it
+            # only says the question did not help.
+            session.declined = pending.attr == Attr.CATALOG.value
+        elif got.option is not None:
             kept = set(pending.options[options.index(got.option)].keys)
             if session.bundle_id:
                 session.region = next(iter(kept))
@@ -175,21 +180,21 @@ class NavService:
             return self._advance_bundle(session)
         mode = Mode(session.mode)
         records = self._items(session.weights)
-        variant_asked = Attr.VARIANT.value in session.asked
-        pool = _pool(records, session.weights, self.search.segmenter.words, variant_asked)
-        win = winner(pool)
+        pool = _pool(records, session.weights)
         question = None
-        if win is None:
+        if not session.declined and winner(pool) is None and session.questions < MAX_QUESTIONS:
             question = best_question(
-                pool, set(session.asked), mode.max_options, _labeller(mode), mode.max_label
+                pool,
+                set(session.asked),
+                mode.max_options,
+                _labeller(mode, _variant_words(records, session.weights)),
+                mode.max_label,
             )
         if question is None:
             session.pending = None
-            ranked = sorted(pool, key=lambda c: -c.weight)
-            chosen = [win] if win else ranked[:3]
-            items = tuple(records[c.key] for c in chosen)
+            items = tuple(records[c.key] for c in shortlist(pool, SHOWN[mode]))
             result = NavResult(items, self._apps_for(items), _materials(items))
-            message = None if items else NOT_FOUND
+            message = NOT_FOUND if not items else DECLINED if session.declined else None
             return self._step(session, None, result=result, message=message)
         session.pending = _pending(question, pool, mode)
         session.questions += 1
@@ -275,25 +280,43 @@ class NavService:
         return tuple(a for a in apps if isinstance(a, App) and ids & set(a.item_ids))
 
 
-def _pool(
-    records: Mapping[str, Item],
-    weights: Mapping[str, float],
-    words: Callable[[str], list[str]],
-    variant_words: bool,
-) -> list[Cand]:
-    present = {k: w for k, w in weights.items() if k in records}
-    names = {k: normalize(records[k].name) for k in present}
-    keywords = keyword_facets(names, present, words, variant_words)
+def _pool(records: Mapping[str, Item], weights: Mapping[str, float]) -> list[Cand]:
     return [
-        Cand(k, w, {**{a.value: v for a, v in facets(records[k]).items()}, **keywords[k]})
-        for k, w in present.items()
+        Cand(k, w, {a.value: v for a, v in facets(item).items()}, _text(item))
+        for k, w in weights.items()
+        if (item := records.get(k)) is not None
     ]
 
 
-def _labeller(mode: Mode) -> Callable[[str, str], str]:
-    if mode is Mode.ELDER:
-        return lambda attr, value: short_label(kind_of(attr), value)
-    return lambda _attr, value: value
+def _text(item: Item) -> str:
+    """What a citizen reads about an item when telling options apart."""
+    parts = (item.name, item.catalog_name, item.department, region_path(item), *item.audiences)
+    return " ".join(parts)
+
+
+def _labeller(mode: Mode, spoken: Mapping[str, str]) -> Callable[[str, str], str]:
+    """Option labels: a variant in the words the candidates use (补发 rather than 补领 when
+    their names say 补发); in elder mode, short enough to say aloud."""
+
+    def label(attr: str, value: str) -> str:
+        kind = kind_of(attr)
+        text = spoken.get(value, value) if kind is Attr.VARIANT else value
+        return short_label(kind, text) if mode is Mode.ELDER else text
+
+    return label
+
+
+def _variant_words(records: Mapping[str, Item], weights: Mapping[str, float]) -> dict[str, str]:
+    """Each variant's most used word among the candidates, by retrieval weight."""
+    mass: dict[tuple[str, str], float] = {}
+    for key, item in records.items():
+        if (word := variant_word(item)) is not None:
+            pair = (variant(item), word)
+            mass[pair] = mass.get(pair, 0.0) + weights.get(key, 0.0)
+    spoken: dict[str, str] = {}
+    for (canonical, word), _ in sorted(mass.items(), key=lambda kv: -kv[1]):
+        spoken.setdefault(canonical, word)
+    return spoken
 
 
 def _pending(question: Question, pool: list[Cand], mode: Mode) -> Pending:

@@ -64,6 +64,7 @@ class Session:
     questions: int = 0
     bundle_id: str | None = None
     region: str | None = None
+    declined: bool = False  # 都不是 to a list of the candidates themselves: nothing fits
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
