@@ -15,6 +15,24 @@ from zwfw.models import Segmenter
 from zwfw.models.encoders import CachedEncoder, create_encoder
 from zwfw.runtime import Runtime, load_runtime
 
+# Fixtures that load the real e5 model or build with it: a test using one is `slow`, so
+# `-m "not integration and not slow"` is the fast tier on the hash encoder.
+REAL_MODEL_FIXTURES = {"encoder", "demo_index_dir", "demo_runtime", "writable_index_dir",
+                       "writable_runtime"}  # fmt: skip
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if REAL_MODEL_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(autouse=True)
+def _outside_the_checkout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test runs in its own temporary folder, so a default relative path
+    (var/state.sqlite, var/ops.sqlite) lands there and never in the checkout."""
+    monkeypatch.chdir(tmp_path)
+
 
 @pytest.fixture(autouse=True)
 def _fresh_settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:

@@ -20,7 +20,11 @@ IndexDir = Annotated[
 
 
 def _settings(index_dir: Path | None) -> Settings:
-    settings = get_settings()
+    """The settings, or a one-line error naming the invalid setting (exit code 2)."""
+    try:
+        settings = get_settings()
+    except ZwfwError as exc:
+        raise _fail(exc) from None
     return settings.model_copy(update={"index_dir": index_dir}) if index_dir else settings
 
 
@@ -67,6 +71,10 @@ def serve(
     from zwfw.search.store import current_build
 
     settings = _settings(index_dir)
+    try:
+        settings.check_paths()
+    except ZwfwError as exc:
+        raise _fail(exc) from None
     stop_logging = install_json_logging()
     if demo and current_build(settings.index_dir) is None:
         try:
@@ -82,6 +90,7 @@ def serve(
             port=port or settings.api.port,
             http=Utf8TargetH11Protocol,
             log_config=None,  # our JSON lines, not uvicorn's plain text
+            access_log=False,  # it holds the raw path and query; ours logs the route only
         )
     finally:
         stop_logging()

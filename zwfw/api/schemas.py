@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
+from annotated_types import Interval
 from pydantic import BaseModel, Field
 
 
@@ -66,3 +67,8 @@ class ErrorBody(BaseModel):
     code: str
     detail: str
     request_id: str | None
+
+
+# A database row id as a path or query parameter: ids past SQLite's signed 64-bit range
+# cannot exist, so they are 422 instead of an OverflowError (500) deep in the driver.
+DbId = Annotated[int, Interval(ge=1, le=2**63 - 1)]

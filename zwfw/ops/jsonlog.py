@@ -20,6 +20,7 @@ from typing import IO, Any
 
 from zwfw.core.pii import mask
 
+UVICORN_ACCESS = "uvicorn.access"
 request_id_var: ContextVar[str | None] = ContextVar("zwfw_request_id", default=None)
 
 # Attributes every LogRecord has; anything else was passed with `extra=` and is kept.
@@ -53,6 +54,13 @@ def _clean(value: object) -> object:
     return mask(str(value))
 
 
+def _no_raw_access_lines(record: logging.LogRecord) -> bool:
+    """Drop uvicorn's access lines: they hold the raw path and query string, which masking
+    cannot be trusted with (`%81` glued to digits, `+`-joined numbers). The observability
+    middleware logs each request by route template instead."""
+    return not record.name.startswith(UVICORN_ACCESS)
+
+
 class _CapturingQueueHandler(QueueHandler):
     """Hands records to a background thread, after pinning the request id: the context
     variable is not visible from the thread that formats and writes the line."""
@@ -75,6 +83,7 @@ def install_json_logging(
     """
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(JsonFormatter())
+    handler.addFilter(_no_raw_access_lines)
     root = logging.getLogger()
     root.setLevel(level)
     if not background:

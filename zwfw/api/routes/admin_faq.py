@@ -9,11 +9,15 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from zwfw.api.auth import AdminDep, require_admin
+from zwfw.api.errors import responses
 from zwfw.chat import FaqAdmin, FaqChange, FaqEntry
 from zwfw.core.errors import IndexNotReady
 from zwfw.core.records import Faq, parse_record, record_to_dict
 
-router = APIRouter(prefix="/v1/admin/faq", tags=["admin"], dependencies=[Depends(require_admin)])
+router = APIRouter(
+    prefix="/v1/admin/faq", tags=["admin"], dependencies=[Depends(require_admin)],
+    responses=responses(401, 404, 409),
+)  # fmt: skip
 
 
 class FaqUpdate(BaseModel):

@@ -13,11 +13,15 @@ from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from zwfw.api.auth import AdminDep, require_admin
+from zwfw.api.errors import responses
 from zwfw.api.routes.nav import NavDep
 from zwfw.nav.bundles import to_dict
 from zwfw.nav.store import NavChange
 
-router = APIRouter(prefix="/v1/admin/nav", tags=["admin"], dependencies=[Depends(require_admin)])
+router = APIRouter(
+    prefix="/v1/admin/nav", tags=["admin"], dependencies=[Depends(require_admin)],
+    responses=responses(401, 404, 409),
+)  # fmt: skip
 
 
 class StepBody(BaseModel):

@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, Field
 
+from zwfw.api.errors import responses
 from zwfw.api.observability import OpsDep
 from zwfw.api.routes.curation import requires
 from zwfw.core.errors import InvalidQuery
@@ -31,6 +32,7 @@ from zwfw.ops.export import to_csv
 router = APIRouter(
     prefix="/v1/admin/analytics",
     tags=["analytics"],
+    responses=responses(401, 403),
     dependencies=[Depends(requires(Permission.READ))],
 )
 

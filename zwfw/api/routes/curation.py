@@ -10,16 +10,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Query
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 
-from zwfw.api.errors import problem
+from zwfw.api.auth import bearer_token
+from zwfw.api.errors import responses
 from zwfw.api.observability import OpsDep, get_ops
+from zwfw.api.schemas import DbId
+from zwfw.core.errors import Forbidden, Unauthorized
 from zwfw.ops import (
     Actor,
-    CurationConflict,
-    NotAllowed,
     Ops,
     Permission,
     Proposal,
@@ -39,11 +40,9 @@ def current_actor(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Actor:
     """The caller, or 401 when the token is missing or unknown."""
-    token = credentials.credentials.strip() if credentials else ""
-    actor = ops.roles.identify(token) if token else None
+    actor = ops.roles.identify(bearer_token(credentials, "a curation"))
     if actor is None:
-        detail = "a curation bearer token is required" if not token else "the token is not valid"
-        raise HTTPException(401, detail=detail, headers={"WWW-Authenticate": "Bearer"})
+        raise Unauthorized("the token is not valid")
     return actor
 
 
@@ -52,7 +51,7 @@ def requires(permission: Permission) -> Callable[[Actor], Actor]:
 
     def check(actor: Annotated[Actor, Depends(current_actor)]) -> Actor:
         if not actor.can(permission):
-            raise HTTPException(403, f"the {actor.role.value} role may not {permission.value}")
+            raise Forbidden(f"the {actor.role.value} role may not {permission.value}")
         return actor
 
     return check
@@ -63,7 +62,9 @@ Editor = Annotated[Actor, Depends(requires(Permission.PROPOSE))]
 Reviewer = Annotated[Actor, Depends(requires(Permission.REVIEW))]
 Publisher = Annotated[Actor, Depends(requires(Permission.PUBLISH))]
 
-router = APIRouter(prefix="/v1/admin/curation", tags=["curation"])
+router = APIRouter(
+    prefix="/v1/admin/curation", tags=["curation"], responses=responses(401, 403, 404, 409)
+)
 
 
 class ProposalCreate(BaseModel):
@@ -74,7 +75,7 @@ class ProposalCreate(BaseModel):
         ' nav_hint: {"query", "target_type", "target_id"}',
         examples=[{"kind": "equivalent", "terms": ["社保卡", "社会保障卡"]}],
     )
-    task_id: int | None = Field(None, description="the task this proposal fixes")
+    task_id: DbId | None = Field(None, description="the task this proposal fixes")
 
 
 class ProposalUpdate(BaseModel):
@@ -100,8 +101,8 @@ def list_tasks(
 
 
 @router.post("/tasks/{task_id}/dismiss", response_model=Task)
-def dismiss_task(task_id: int, request: Request, ops: OpsDep, actor: Editor) -> Any:
-    return _guard(request, lambda: ops.curation.dismiss_task(actor, task_id))
+def dismiss_task(task_id: DbId, ops: OpsDep, actor: Editor) -> Any:
+    return ops.curation.dismiss_task(actor, task_id)
 
 
 @router.get("/proposals", response_model=list[Proposal])
@@ -115,40 +116,34 @@ def list_proposals(
 
 
 @router.post("/proposals", response_model=Proposal, status_code=201)
-def propose(body: ProposalCreate, request: Request, ops: OpsDep, actor: Editor) -> Any:
-    return _guard(
-        request, lambda: ops.curation.propose(actor, body.kind, body.payload, body.task_id)
-    )
+def propose(body: ProposalCreate, ops: OpsDep, actor: Editor) -> Any:
+    return ops.curation.propose(actor, body.kind, body.payload, body.task_id)
 
 
 @router.get("/proposals/{proposal_id}", response_model=Proposal)
-def get_proposal(proposal_id: int, ops: OpsDep, _: Reader) -> Proposal:
+def get_proposal(proposal_id: DbId, ops: OpsDep, _: Reader) -> Proposal:
     return ops.curation.get(proposal_id)
 
 
 @router.put("/proposals/{proposal_id}", response_model=Proposal)
-def edit_proposal(
-    proposal_id: int, body: ProposalUpdate, request: Request, ops: OpsDep, actor: Editor
-) -> Any:
-    return _guard(request, lambda: ops.curation.edit(actor, proposal_id, body.payload))
+def edit_proposal(proposal_id: DbId, body: ProposalUpdate, ops: OpsDep, actor: Editor) -> Any:
+    return ops.curation.edit(actor, proposal_id, body.payload)
 
 
 @router.post("/proposals/{proposal_id}/approve", response_model=Proposal)
-def approve(proposal_id: int, request: Request, ops: OpsDep, actor: Reviewer) -> Any:
-    return _guard(request, lambda: ops.curation.approve(actor, proposal_id))
+def approve(proposal_id: DbId, ops: OpsDep, actor: Reviewer) -> Any:
+    return ops.curation.approve(actor, proposal_id)
 
 
 @router.post("/proposals/{proposal_id}/reject", response_model=Proposal)
-def reject(
-    proposal_id: int, body: Rejection, request: Request, ops: OpsDep, actor: Reviewer
-) -> Any:
-    return _guard(request, lambda: ops.curation.reject(actor, proposal_id, body.reason))
+def reject(proposal_id: DbId, body: Rejection, ops: OpsDep, actor: Reviewer) -> Any:
+    return ops.curation.reject(actor, proposal_id, body.reason)
 
 
 @router.post("/proposals/{proposal_id}/publish", response_model=Proposal)
-def publish(proposal_id: int, request: Request, ops: OpsDep, actor: Publisher) -> Any:
+def publish(proposal_id: DbId, ops: OpsDep, actor: Publisher) -> Any:
     """Make an approved proposal live through the connected store."""
-    return _guard(request, lambda: ops.curation.publish(actor, proposal_id))
+    return ops.curation.publish(actor, proposal_id)
 
 
 @router.get("/audit", response_model=list[AuditEntry])
@@ -156,18 +151,8 @@ def audit_log(
     ops: OpsDep,
     _: Reader,
     entity: Annotated[str | None, Query(pattern="^(proposal|task)$")] = None,
-    entity_id: int | None = None,
+    entity_id: DbId | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[AuditEntry]:
     """Who did what and when, newest first, with the record before and after."""
     return ops.curation.audit_log(entity, entity_id, limit)
-
-
-def _guard(request: Request, action: Callable[[], Any]) -> Any:
-    """Run a state change; a forbidden or conflicting one becomes 403 or 409."""
-    try:
-        return action()
-    except NotAllowed as exc:
-        return problem(request, 403, "forbidden", exc.message)
-    except CurationConflict as exc:
-        return problem(request, 409, "conflict", exc.message)

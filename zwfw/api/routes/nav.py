@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from zwfw.core.errors import IndexNotReady
+from zwfw.core.pii import mask
 from zwfw.core.records import App, Item
 from zwfw.nav import NavService, NavStep
 
@@ -103,7 +104,13 @@ class NavResponse(BaseModel):
 
 @router.post("/nav", response_model=NavResponse)
 def navigate(body: NavRequest, nav: NavDep) -> NavResponse:
-    return _public(nav.step(body.session_id, body.need, body.answer, body.mode))
+    # The need and the answer are kept in the session store: mask what a citizen typed first.
+    need, answer = _masked(body.need), _masked(body.answer)
+    return _public(nav.step(body.session_id, need, answer, body.mode))
+
+
+def _masked(text: str | None) -> str | None:
+    return mask(text) if text else text
 
 
 def _public(step: NavStep) -> NavResponse:
