@@ -7,6 +7,7 @@ import asyncio
 import logging
 import re
 from collections.abc import Iterator
+from http import HTTPStatus
 from pathlib import Path
 
 import pytest
@@ -19,8 +20,9 @@ from zwfw.api import create_app, errors
 from zwfw.api.auth import hash_token
 from zwfw.api.limits import BodyLimitMiddleware
 from zwfw.cli import app as cli
-from zwfw.core.errors import ConfigError
+from zwfw.core.errors import ConfigError, ZwfwError
 from zwfw.core.settings import ApiSettings, OpsSettings, Settings
+from zwfw.runtime import Runtime
 
 REVIEWER = {"Authorization": "Bearer rv-token"}
 BIG = 2**63  # one past SQLite's largest integer
@@ -224,3 +226,58 @@ def test_tokens_are_hashed_and_compared_in_one_place() -> None:
     sources = [p.read_text(encoding="utf-8") for p in (ROOT / "zwfw").rglob("*.py")]
     assert sum("hmac.compare_digest" in s for s in sources) == 1
     assert sum("def _unauthorized" in s for s in sources) == 0
+
+
+@pytest.mark.parametrize(("code", "status"), sorted(errors.CODES.items()))
+def test_every_domain_code_has_its_status_and_the_one_body(
+    app: FastAPI, code: str, status: int
+) -> None:
+    failure = type("Failure", (ZwfwError,), {"code": code})
+
+    def fail() -> None:
+        raise failure("the ops database is read-only")
+
+    app.add_api_route("/fail", fail)
+    with TestClient(app, raise_server_exceptions=False) as c:
+        body = _is_problem(c.get("/fail", headers={"X-Request-ID": "r-1"}), status, code)
+    assert body == {
+        "type": f"about:blank#{code}", "title": HTTPStatus(status).phrase, "status": status,
+        "code": code, "detail": "the ops database is read-only", "request_id": "r-1",
+    }  # fmt: skip
+
+
+def test_a_deleted_store_makes_readiness_fail_naming_it(
+    tmp_path: Path, writable_runtime: Runtime
+) -> None:
+    settings = writable_runtime.settings.model_copy(
+        update={"ops": OpsSettings(db=tmp_path / "ops.sqlite")}
+    )
+    with TestClient(create_app(settings, runtime=writable_runtime)) as c:
+        assert c.get("/readyz").status_code == 200
+        (tmp_path / "ops.sqlite").unlink()
+        response = c.get("/readyz")
+    assert response.status_code == 503
+    assert "ZWFW_OPS__DB" in response.json()["reason"] and "gone" in response.json()["reason"]
+
+
+def test_every_timestamp_in_the_api_is_iso_8601_utc_with_an_offset(client: TestClient) -> None:
+    from zwfw.api.schemas import Timestamp  # noqa: F401 - the one type of every time field
+
+    editor = {"Authorization": "Bearer rv-token"}
+    body = {"kind": "synonym", "payload": {"kind": "equivalent", "terms": ["社保卡", "社会保障卡"]}}
+    proposal = client.post("/v1/admin/curation/proposals", json=body, headers=editor).json()
+    audit = client.get("/v1/admin/curation/audit", headers=editor).json()
+    stamps = [proposal["created_at"], proposal["updated_at"], audit[0]["at"]]
+    for stamp in stamps:
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00", stamp), stamp
+    spec = client.get("/openapi.json").json()["components"]["schemas"]
+    times = [(name, field) for name, model in spec.items()
+             for field, prop in model.get("properties", {}).items()
+             if field in ("at", "created_at", "updated_at", "first_seen", "last_seen")]  # fmt: skip
+    assert times and all(
+        spec[name]["properties"][field].get("format") == "date-time"
+        or any(
+            x.get("format") == "date-time" for x in spec[name]["properties"][field].get("anyOf", [])
+        )
+        for name, field in times
+    ), times

@@ -21,6 +21,7 @@ from fastapi import Depends, FastAPI, Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from zwfw.core.errors import FeatureDisabled
+from zwfw.core.pii import contains_pii
 from zwfw.ops import Ops, RequestEvent, Turn, request_id_var
 from zwfw.qa.service import QaResult
 from zwfw.search import SearchPage
@@ -141,18 +142,24 @@ _VALID_ID = re.compile(rb"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
 
 
 def _request_id(scope: Scope) -> str:
-    """The client's X-Request-ID when it is a plain token of at most 64 characters, else a
-    new one (which then replaces the header, so every layer sees the same id)."""
+    """The client's X-Request-ID when it is a plain token of at most 64 characters that holds
+    no personal number, else a new one (which then replaces the header, so every layer sees
+    the same id)."""
     state: dict[str, Any] = scope.get("state") or {}
     if state.get("request_id"):
         return str(state["request_id"])
     headers = [(k, v) for k, v in scope["headers"] if k != b"x-request-id"]
     for name, value in scope["headers"]:
-        if name == b"x-request-id" and _VALID_ID.fullmatch(value):
+        if name == b"x-request-id" and _plain_id(value):
             return value.decode("ascii")
     rid = uuid.uuid4().hex
     scope["headers"] = [*headers, (b"x-request-id", rid.encode())]
     return rid
+
+
+def _plain_id(value: bytes) -> bool:
+    # A personal number would be stored as the turn id: such an id is replaced too.
+    return bool(_VALID_ID.fullmatch(value)) and not contains_pii(value.decode("ascii"))
 
 
 def _route(scope: Scope) -> str:

@@ -235,12 +235,21 @@ class Settings(BaseSettings):
         """Fail at start-up, naming the setting, when a database cannot be created where it
         is configured (its folder is a file, or not writable): otherwise the loader thread
         dies and /readyz says "loading" for ever."""
-        paths = {"ZWFW_STATE_DB": self.state_db, "ZWFW_OPS__DB": self.ops.db}
-        if self.personal.disabled_reason() is None:
-            paths["ZWFW_PERSONAL__DB"] = self.personal.db
-        for name, path in paths.items():
+        for name, path in self.database_files().items():
             if problem := _unwritable(path.expanduser()):
                 raise ConfigError(f"{name}={path}: {problem}")
+
+    def database_files(self) -> dict[str, Path]:
+        """Every SQLite file the service writes, by the setting that places it: the one list
+        that start-up checks, /readyz and the privacy test go through."""
+        files = {
+            "ZWFW_STATE_DB": self.state_db,
+            "ZWFW_STATE_DB (chat sessions)": self.state_db.with_name("chat.sqlite"),
+            "ZWFW_OPS__DB": self.ops.db,
+        }
+        if self.personal.disabled_reason() is None:
+            files["ZWFW_PERSONAL__DB"] = self.personal.db
+        return files
 
 
 def _unwritable(path: Path) -> str | None:

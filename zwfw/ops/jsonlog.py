@@ -36,7 +36,7 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname,
             "logger": record.name,
             "message": mask(record.getMessage()),
-            "request_id": getattr(record, "request_id", None) or request_id_var.get(),
+            "request_id": _clean(getattr(record, "request_id", None) or request_id_var.get()),
         }
         for key, value in record.__dict__.items():
             if key not in _STANDARD and key not in payload:

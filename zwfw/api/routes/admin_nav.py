@@ -6,7 +6,6 @@ unknown item, app or bundle ids are rejected with 422 and a detail naming each o
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Response
@@ -15,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from zwfw.api.auth import AdminDep, require_admin
 from zwfw.api.errors import responses
 from zwfw.api.routes.nav import NavDep
+from zwfw.api.schemas import Timestamp
 from zwfw.nav.bundles import to_dict
 from zwfw.nav.store import NavChange
 
@@ -62,7 +62,7 @@ class ChangePublic(BaseModel):
     version: int = Field(description="navigation data's global version after this change")
     action: Literal["create", "update", "delete"]
     author: str
-    at: datetime
+    at: Timestamp
     before: dict[str, Any] | None
     after: dict[str, Any] | None
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -10,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from zwfw.api.auth import AdminDep, require_admin
 from zwfw.api.errors import responses
-from zwfw.api.schemas import DbId
+from zwfw.api.schemas import DbId, Timestamp
 from zwfw.core.errors import IndexNotReady
 from zwfw.search.synonyms import RuleKind, SynonymChange, SynonymRule, SynonymStore
 
@@ -49,7 +48,7 @@ class SynonymBody(BaseModel):
 
 class SynonymPublic(SynonymBody):
     id: int
-    updated_at: datetime
+    updated_at: Timestamp
     updated_by: str
 
 
@@ -64,7 +63,7 @@ class SynonymHistoryPublic(BaseModel):
     version: int = Field(description="the lexicon's global version after this change")
     action: Literal["create", "update", "delete"]
     author: str
-    at: datetime
+    at: Timestamp
     before: SynonymBody | None
     after: SynonymBody | None
 

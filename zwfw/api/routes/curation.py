@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from zwfw.api.auth import bearer_token
 from zwfw.api.errors import responses
 from zwfw.api.observability import OpsDep, get_ops
-from zwfw.api.schemas import DbId
+from zwfw.api.schemas import DbId, Timestamp
 from zwfw.core.errors import Forbidden, Unauthorized
 from zwfw.ops import (
     Actor,
@@ -67,6 +67,42 @@ router = APIRouter(
 )
 
 
+class ProposalPublic(BaseModel):
+    id: int
+    kind: ProposalKind
+    payload: dict[str, Any]
+    state: ProposalState
+    author: str
+    reviewer: str | None
+    task_id: int | None
+    note: str | None = Field(description="the reviewer's reason for a rejection")
+    created_at: Timestamp
+    updated_at: Timestamp
+
+
+class TaskPublic(BaseModel):
+    id: int
+    kind: TaskKind
+    key: str = Field(description="normalised query, or the answer id for low ratings")
+    count: int
+    examples: list[str]
+    first_seen: Timestamp
+    last_seen: Timestamp
+    status: TaskStatus
+
+
+class AuditEntryPublic(BaseModel):
+    id: int
+    at: Timestamp
+    actor: str
+    role: str
+    action: str = Field(description="propose, edit, approve, reject, publish, dismiss")
+    entity: str = Field(description="proposal or task")
+    entity_id: int
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
 class ProposalCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     kind: ProposalKind
@@ -88,7 +124,7 @@ class Rejection(BaseModel):
     reason: str = Field(min_length=1, max_length=1000)
 
 
-@router.get("/tasks", response_model=list[Task])
+@router.get("/tasks", response_model=list[TaskPublic])
 def list_tasks(
     ops: OpsDep,
     _: Reader,
@@ -100,12 +136,12 @@ def list_tasks(
     return ops.curation.tasks(status, kind)
 
 
-@router.post("/tasks/{task_id}/dismiss", response_model=Task)
+@router.post("/tasks/{task_id}/dismiss", response_model=TaskPublic)
 def dismiss_task(task_id: DbId, ops: OpsDep, actor: Editor) -> Any:
     return ops.curation.dismiss_task(actor, task_id)
 
 
-@router.get("/proposals", response_model=list[Proposal])
+@router.get("/proposals", response_model=list[ProposalPublic])
 def list_proposals(
     ops: OpsDep,
     _: Reader,
@@ -115,38 +151,38 @@ def list_proposals(
     return ops.curation.proposals(state, limit)
 
 
-@router.post("/proposals", response_model=Proposal, status_code=201)
+@router.post("/proposals", response_model=ProposalPublic, status_code=201)
 def propose(body: ProposalCreate, ops: OpsDep, actor: Editor) -> Any:
     return ops.curation.propose(actor, body.kind, body.payload, body.task_id)
 
 
-@router.get("/proposals/{proposal_id}", response_model=Proposal)
+@router.get("/proposals/{proposal_id}", response_model=ProposalPublic)
 def get_proposal(proposal_id: DbId, ops: OpsDep, _: Reader) -> Proposal:
     return ops.curation.get(proposal_id)
 
 
-@router.put("/proposals/{proposal_id}", response_model=Proposal)
+@router.put("/proposals/{proposal_id}", response_model=ProposalPublic)
 def edit_proposal(proposal_id: DbId, body: ProposalUpdate, ops: OpsDep, actor: Editor) -> Any:
     return ops.curation.edit(actor, proposal_id, body.payload)
 
 
-@router.post("/proposals/{proposal_id}/approve", response_model=Proposal)
+@router.post("/proposals/{proposal_id}/approve", response_model=ProposalPublic)
 def approve(proposal_id: DbId, ops: OpsDep, actor: Reviewer) -> Any:
     return ops.curation.approve(actor, proposal_id)
 
 
-@router.post("/proposals/{proposal_id}/reject", response_model=Proposal)
+@router.post("/proposals/{proposal_id}/reject", response_model=ProposalPublic)
 def reject(proposal_id: DbId, body: Rejection, ops: OpsDep, actor: Reviewer) -> Any:
     return ops.curation.reject(actor, proposal_id, body.reason)
 
 
-@router.post("/proposals/{proposal_id}/publish", response_model=Proposal)
+@router.post("/proposals/{proposal_id}/publish", response_model=ProposalPublic)
 def publish(proposal_id: DbId, ops: OpsDep, actor: Publisher) -> Any:
     """Make an approved proposal live through the connected store."""
     return ops.curation.publish(actor, proposal_id)
 
 
-@router.get("/audit", response_model=list[AuditEntry])
+@router.get("/audit", response_model=list[AuditEntryPublic])
 def audit_log(
     ops: OpsDep,
     _: Reader,

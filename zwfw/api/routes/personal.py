@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from zwfw.api.auth import AdminDep, bearer_token
 from zwfw.api.errors import responses
+from zwfw.api.schemas import Timestamp
 from zwfw.core.errors import FeatureDisabled, Forbidden, IndexNotReady, Unauthorized
 from zwfw.core.settings import Settings
 from zwfw.personal import (
@@ -84,7 +85,7 @@ class ProfilePublic(BaseModel):
     values: dict[str, Any]
     consents: dict[str, list[Purpose]]
     id_card_on_file: bool
-    updated_at: dt.datetime
+    updated_at: Timestamp
 
 
 class EventCreate(BaseModel):
@@ -98,7 +99,7 @@ class EventCreate(BaseModel):
 class EventPublic(BaseModel):
     type: EventType
     item_id: str | None
-    at: dt.datetime
+    at: Timestamp
 
 
 class RecommendationPublic(BaseModel):
