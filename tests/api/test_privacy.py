@@ -107,6 +107,7 @@ def _every_public_route(c: TestClient, text: str) -> None:
     c.post("/v1/clicks", json={"request_id": ID, "position": 1, "id": BANK})
     user = _user("u1")
     c.post("/v1/events", json={"type": "search", "query": text}, headers=user)
+    c.post("/v1/events", json={"type": "click", "item_id": ID}, headers=user)
     profile = {"audience": "person", "birth_year": 1990, "id_card_number": ID}
     c.put("/v1/users/u1/profile", json=profile, headers=user)
 

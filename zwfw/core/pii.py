@@ -125,3 +125,10 @@ def mask(text: str) -> str:
 def contains_pii(text: str) -> bool:
     """True when `mask` would change `text` (used by tests and by the log formatter's guard)."""
     return mask(text) != text.translate(_FOLD)
+
+
+def safe_identifier(value: str | None) -> str | None:
+    """A client-chosen identifier (a session id), or None when it holds personal data: it
+    would be stored as a key, and a masked key would no longer match the client's, so the
+    caller starts afresh instead."""
+    return None if value is None or contains_pii(value) else value

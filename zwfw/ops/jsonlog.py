@@ -17,8 +17,9 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from logging.handlers import QueueHandler, QueueListener
 from typing import IO, Any
+from urllib.parse import unquote_plus
 
-from zwfw.core.pii import mask
+from zwfw.core.pii import contains_pii, mask
 
 UVICORN_ACCESS = "uvicorn.access"
 request_id_var: ContextVar[str | None] = ContextVar("zwfw_request_id", default=None)
@@ -35,23 +36,34 @@ class JsonFormatter(logging.Formatter):
             ),
             "level": record.levelname,
             "logger": record.name,
-            "message": mask(record.getMessage()),
+            "message": _masked(record.getMessage()),
             "request_id": _clean(getattr(record, "request_id", None) or request_id_var.get()),
         }
         for key, value in record.__dict__.items():
             if key not in _STANDARD and key not in payload:
                 payload[key] = _clean(value)
         if record.exc_info:
-            payload["exception"] = mask(self.formatException(record.exc_info))
-        return json.dumps(payload, ensure_ascii=False, default=lambda v: mask(str(v)))
+            payload["exception"] = _masked(self.formatException(record.exc_info))
+        return json.dumps(payload, ensure_ascii=False, default=lambda v: _masked(str(v)))
+
+
+def _masked(text: str) -> str:
+    """`text` masked; when it holds a URL-encoded query (a client library logging the URL
+    it called), the decoded form is masked instead: `%B7` glued to an ID number, or two
+    numbers joined by `+`, hide them from the mask."""
+    if "%" in text or "+" in text:
+        decoded = unquote_plus(text)
+        if contains_pii(decoded):
+            return mask(decoded)
+    return mask(text)
 
 
 def _clean(value: object) -> object:
     if isinstance(value, str):
-        return mask(value)
+        return _masked(value)
     if isinstance(value, int | float | bool) or value is None:
         return value
-    return mask(str(value))
+    return _masked(str(value))
 
 
 def _no_raw_access_lines(record: logging.LogRecord) -> bool:

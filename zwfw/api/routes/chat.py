@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from zwfw.api import observability
 from zwfw.chat import ChatService
 from zwfw.core.errors import IndexNotReady
-from zwfw.core.pii import mask
+from zwfw.core.pii import mask, safe_identifier
 
 router = APIRouter(prefix="/v1", tags=["chat"])
 
@@ -69,7 +69,7 @@ ChatDep = Annotated[ChatService, Depends(get_chat)]
 def chat(request: Request, body: ChatRequest, service: ChatDep) -> ChatResponse:
     # Masked before the assistant sees it: the chat and navigation sessions keep the message.
     message = mask(body.message)
-    turn = service.reply(body.session_id, message, body.mode)
+    turn = service.reply(safe_identifier(body.session_id), message, body.mode)
     shown = [s.id for s in turn.sources] + [c.id for c in turn.cards]
     observability.log_chat_turn(request, message, turn.action, shown, turn.session_id)
     return ChatResponse.model_validate(asdict(turn))

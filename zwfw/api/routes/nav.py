@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from zwfw.core.errors import IndexNotReady
-from zwfw.core.pii import mask
+from zwfw.core.pii import mask, safe_identifier
 from zwfw.core.records import App, Item
 from zwfw.nav import NavService, NavStep
 
@@ -106,7 +106,7 @@ class NavResponse(BaseModel):
 def navigate(body: NavRequest, nav: NavDep) -> NavResponse:
     # The need and the answer are kept in the session store: mask what a citizen typed first.
     need, answer = _masked(body.need), _masked(body.answer)
-    return _public(nav.step(body.session_id, need, answer, body.mode))
+    return _public(nav.step(safe_identifier(body.session_id), need, answer, body.mode))
 
 
 def _masked(text: str | None) -> str | None:

@@ -18,6 +18,7 @@ from zwfw.api.auth import AdminDep, bearer_token
 from zwfw.api.errors import responses
 from zwfw.api.schemas import Timestamp
 from zwfw.core.errors import FeatureDisabled, Forbidden, IndexNotReady, Unauthorized
+from zwfw.core.pii import mask
 from zwfw.core.settings import Settings
 from zwfw.personal import (
     EventType,
@@ -211,7 +212,9 @@ def delete_profile(user_id: OwnDep, service: PersonalDep) -> Response:
 
 @router.post("/v1/events", response_model=EventPublic, status_code=201)
 def record_event(body: EventCreate, caller: UserDep, service: PersonalDep) -> EventPublic:
-    event = service.record_event(caller, body.type, body.item_id, body.query, body.rating)
+    # The service masks the query; the item id is free text too, so it is masked here.
+    item_id = mask(body.item_id) if body.item_id else None
+    event = service.record_event(caller, body.type, item_id, body.query, body.rating)
     return EventPublic(type=event.type, item_id=event.item_id, at=event.at)
 
 

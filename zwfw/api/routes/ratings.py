@@ -64,9 +64,10 @@ def rate(body: RatingCreate, request: Request, ops: OpsDep) -> Any:
     # Mask first: a number cut in half by the length limit would no longer look like one.
     tags = tuple(mask(t)[:MAX_TAG_CHARS] for t in body.tags)
     department = _department(request, body.target)
+    # Masked here, not only in the store: the target id is free text too (a typed number).
     rating = Rating(
-        body.target.type, body.target.id, body.score, tags, body.comment, body.session_id,
-        department,
+        body.target.type, mask(body.target.id), body.score, tags, body.comment,
+        body.session_id, department,
     )  # fmt: skip
     rating_id = ops.ratings.add(rating)
     return RatingPublic(id=rating_id, target=body.target, score=body.score, department=department)
