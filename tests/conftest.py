@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from testdata import DEMO
+from testdata import DEMO, ROOT
 
 from zwfw.core.settings import Settings, get_settings
 from zwfw.indexer import build_index, load_sources
@@ -25,6 +26,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if REAL_MODEL_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
+
+
+_STARTED = time.time()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """The suite fails when any test wrote a database into the checkout."""
+    written = [p for p in (ROOT / "var").glob("*.sqlite*") if p.stat().st_mtime >= _STARTED]
+    if written:
+        print(f"\ntests wrote into the checkout: {written}")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.fixture(autouse=True)
