@@ -247,7 +247,7 @@ def test_every_domain_code_has_its_status_and_the_one_body(
 
 
 def test_a_deleted_store_makes_readiness_fail_naming_it(
-    tmp_path: Path, writable_runtime: Runtime
+    tmp_path: Path, writable_runtime: Runtime, caplog: pytest.LogCaptureFixture
 ) -> None:
     settings = writable_runtime.settings.model_copy(
         update={"ops": OpsSettings(db=tmp_path / "ops.sqlite")}
@@ -258,6 +258,7 @@ def test_a_deleted_store_makes_readiness_fail_naming_it(
         response = c.get("/readyz")
     assert response.status_code == 503
     assert "ZWFW_OPS__DB" in response.json()["reason"] and "gone" in response.json()["reason"]
+    assert any("store unusable: ZWFW_OPS__DB" in r.getMessage() for r in caplog.records)
 
 
 def test_every_timestamp_in_the_api_is_iso_8601_utc_with_an_offset(client: TestClient) -> None:

@@ -32,7 +32,11 @@ from zwfw.ops.export import to_csv
 router = APIRouter(
     prefix="/v1/admin/analytics",
     tags=["analytics"],
-    responses=responses(401, 403),
+    # format=csv answers the same rows as a spreadsheet file.
+    responses={
+        **responses(401, 403),
+        200: {"content": {"text/csv": {"schema": {"type": "string"}}}},
+    },
     dependencies=[Depends(requires(Permission.READ))],
 )
 

@@ -8,6 +8,7 @@ edits that return 201 and are lost at the next restart.
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 from pathlib import Path
@@ -17,6 +18,7 @@ from fastapi.responses import JSONResponse
 
 from zwfw.core.settings import Settings
 
+log = logging.getLogger(__name__)
 router = APIRouter(tags=["health"])
 # Below this much free space a database cannot be trusted to take the next write (WAL
 # checkpoints copy pages), so the store is reported before writes start failing.
@@ -37,6 +39,10 @@ def readyz(request: Request) -> JSONResponse:
         reason = getattr(state, "load_error", None) or "loading"
         return JSONResponse({"status": "not_ready", "reason": reason}, status_code=503)
     problems = store_problems(state.settings)
+    if problems != getattr(state, "store_problems", []):  # logged once per change
+        state.store_problems = problems
+        for problem in problems:
+            log.error("store unusable: %s", problem)
     if problems:
         reason = "; ".join(problems)
         return JSONResponse({"status": "not_ready", "reason": reason}, status_code=503)

@@ -7,12 +7,13 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from zwfw.api.errors import responses
 from zwfw.core.errors import IndexNotReady
 from zwfw.core.pii import mask, safe_identifier
 from zwfw.core.records import App, Item
 from zwfw.nav import NavService, NavStep
 
-router = APIRouter(prefix="/v1", tags=["nav"])
+router = APIRouter(prefix="/v1", tags=["nav"], responses=responses(404))
 
 
 def get_nav(request: Request) -> NavService:
