@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from state_backends import (
     postgres_schema,
     redis_prefix,
 )
-from testdata import DEMO
+from testdata import DEMO, ROOT
 
 from zwfw.core.settings import Settings, get_settings
 from zwfw.indexer import build_index, load_sources
@@ -24,6 +25,40 @@ from zwfw.models.encoders import CachedEncoder, create_encoder
 from zwfw.runtime import Runtime, load_runtime
 from zwfw.storage import Storage, close_all
 from zwfw.storage.kv import KeyValue, MemoryKeyValue, RedisKeyValue
+
+# Fixtures that load the real e5 model or build with it: a test using one is `slow`, so
+# `-m "not integration and not slow"` is the fast tier on the hash encoder.
+REAL_MODEL_FIXTURES = {"encoder", "demo_index_dir", "demo_runtime", "writable_index_dir",
+                       "writable_runtime"}  # fmt: skip
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests on the real model are `slow`; tests on the state storage carry the `storage`
+    mark (the PostgreSQL pass runs them)."""
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        if REAL_MODEL_FIXTURES & names:
+            item.add_marker(pytest.mark.slow)
+        if {"state_backend", "kv"} & names:
+            item.add_marker(pytest.mark.storage)
+
+
+_STARTED = time.time()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """The suite fails when any test wrote a database into the checkout."""
+    written = [p for p in (ROOT / "var").glob("*.sqlite*") if p.stat().st_mtime >= _STARTED]
+    if written:
+        print(f"\ntests wrote into the checkout: {written}")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture(autouse=True)
+def _outside_the_checkout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test runs in its own temporary folder, so a default relative path
+    (var/state.sqlite, var/ops.sqlite) lands there and never in the checkout."""
+    monkeypatch.chdir(tmp_path)
 
 
 @pytest.fixture(autouse=True)
@@ -80,13 +115,6 @@ def kv(request: pytest.FixtureRequest) -> Iterator[KeyValue]:
         return
     with redis_prefix() as (client, prefix):
         yield RedisKeyValue(client, prefix)
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests on the state storage carry the `storage` mark (the PostgreSQL pass runs them)."""
-    for item in items:
-        if {"state_backend", "kv"} & set(getattr(item, "fixturenames", ())):
-            item.add_marker(pytest.mark.storage)
 
 
 @pytest.fixture(scope="session")

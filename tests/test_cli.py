@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from zwfw.cli import app
@@ -18,6 +19,7 @@ FAQ = [
 ]
 
 
+@pytest.mark.slow  # indexes the demo catalogue with the real e5 model
 def test_index_search_upsert_delete_and_eval_from_the_command_line(tmp_path: Path) -> None:
     runner = CliRunner()
     source = tmp_path / "faq.jsonl"

@@ -21,7 +21,11 @@ IndexDir = Annotated[
 
 
 def _settings(index_dir: Path | None) -> Settings:
-    settings = get_settings()
+    """The settings, or a one-line error naming the invalid setting (exit code 2)."""
+    try:
+        settings = get_settings()
+    except ZwfwError as exc:
+        raise _fail(exc) from None
     return settings.model_copy(update={"index_dir": index_dir}) if index_dir else settings
 
 
@@ -71,6 +75,10 @@ def serve(
     from zwfw.search.store import current_build
 
     settings = _settings(index_dir)
+    try:
+        settings.check_paths()
+    except ZwfwError as exc:
+        raise _fail(exc) from None
     stop_logging = install_json_logging()
     if demo and current_build(settings.index_dir) is None:
         try:
@@ -85,13 +93,14 @@ def serve(
             uvicorn.run(
                 create_app(settings), host=bind_host, port=bind_port,
                 http=Utf8TargetH11Protocol, log_config=None,  # our JSON lines, not uvicorn's
+                access_log=False,  # it holds the raw path and query; ours logs the route
             )  # fmt: skip
         else:
             # Each worker is a new process that reads its settings from the environment.
             os.environ["ZWFW_INDEX_DIR"] = str(settings.index_dir)
             uvicorn.run(
                 "zwfw.api.worker:app", factory=True, workers=workers, host=bind_host,
-                port=bind_port, http=Utf8TargetH11Protocol, log_config=None,
+                port=bind_port, http=Utf8TargetH11Protocol, log_config=None, access_log=False,
             )  # fmt: skip
     finally:
         stop_logging()

@@ -87,25 +87,27 @@ def test_qa_answers_with_its_faq_source(client: TestClient) -> None:
     ("method", "url", "payload", "status", "code"),
     [
         pytest.param(
-            "get", "/v1/search?q=" + "护" * 201, None, 422, "invalid_query", id="long-query"
+            "get", "/v1/search?q=" + "护" * 201, None, 422, "invalid_request", id="long-query"
         ),
         pytest.param("get", "/v1/search", None, 422, "invalid_request", id="missing-q"),
         pytest.param(
-            "get", "/v1/search?q=x&types=bogus", None, 422, "invalid_query", id="bad-type"
+            "get", "/v1/search?q=x&types=bogus", None, 422, "invalid_request", id="bad-type"
         ),
         pytest.param(
-            "get", "/v1/search?q=x&region=火星", None, 422, "invalid_query", id="bad-region"
+            "get", "/v1/search?q=x&region=火星", None, 422, "invalid_request", id="bad-region"
         ),
-        pytest.param("get", "/v1/search?q=x&size=500", None, 422, "invalid_query", id="big-page"),
+        pytest.param("get", "/v1/search?q=x&size=500", None, 422, "invalid_request", id="big-page"),
         pytest.param(
-            "get", "/v1/search?q=x&page=1000000000", None, 422, "invalid_query", id="deep-page"
+            "get", "/v1/search?q=x&page=1000000000", None, 422, "invalid_request", id="deep-page"
         ),
-        pytest.param("get", "/v1/search?q=%E2%80%8B", None, 422, "invalid_query", id="zero-width"),
+        pytest.param(
+            "get", "/v1/search?q=%E2%80%8B", None, 422, "invalid_request", id="zero-width"
+        ),
         pytest.param(
             "post", "/v1/qa", {"question": ""}, 422, "invalid_request", id="empty-question"
         ),
         pytest.param(
-            "post", "/v1/qa", {"question": "问" * 501}, 422, "invalid_query", id="long-question"
+            "post", "/v1/qa", {"question": "问" * 501}, 422, "invalid_request", id="long-question"
         ),
         pytest.param("get", "/v1/nothing", None, 404, "not_found", id="unknown-route"),
     ],

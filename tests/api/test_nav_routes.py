@@ -67,7 +67,7 @@ def test_an_item_need_lists_candidates_with_their_share(client: TestClient) -> N
     ("payload", "status", "code"),
     [
         pytest.param({"session_id": "gone", "answer": "第一个"}, 404, "not_found", id="expired"),
-        pytest.param({"answer": "第一个"}, 422, "invalid_query", id="no-need"),
+        pytest.param({"answer": "第一个"}, 422, "invalid_request", id="no-need"),
         pytest.param({"need": "身份证", "mode": "big"}, 422, "invalid_request", id="bad-mode"),
         pytest.param({"need": "x" * 201}, 422, "invalid_request", id="too-long"),
     ],

@@ -233,7 +233,7 @@ def test_analytics_export_csv_that_spreadsheets_open_safely(client: TestClient, 
 def test_an_inverted_date_range_is_422(client: TestClient) -> None:
     params = {"since": "2025-03-02", "until": "2025-03-01"}
     response = client.get(f"{ANALYTICS}/top-queries", params=params, headers=AUTH["editor"])
-    assert response.status_code == 422 and response.json()["code"] == "invalid_query"
+    assert response.status_code == 422 and response.json()["code"] == "invalid_request"
 
 
 def test_personal_data_never_reaches_logs_analytics_or_exports(

@@ -16,7 +16,7 @@ from zwfw.api import errors
 from zwfw.api.auth import hash_token
 from zwfw.api.routes.personal import router
 from zwfw.core.records import Item, Policy
-from zwfw.core.settings import AdminSettings, Settings
+from zwfw.core.settings import AdminSettings, PersonalSettings, Settings
 from zwfw.indexer import load_sources
 from zwfw.personal import PersonalService, create_personal_service
 from zwfw.storage import Storage
@@ -190,10 +190,23 @@ def test_the_push_list_is_for_administrators_and_pages_with_a_cursor(client: Tes
     assert rest.json() == {"policy_id": "demo-policy-010", "user_ids": ["u3"], "next_cursor": None}
 
 
-def test_without_a_loaded_personal_space_the_routes_answer_503() -> None:
+@pytest.mark.parametrize(
+    ("keys", "code"),
+    [
+        pytest.param({}, "feature_disabled", id="no-keys"),
+        pytest.param(
+            {"token_secret": "k" * 32, "id_salt": "s" * 16}, "index_not_ready", id="loading"
+        ),
+    ],
+)
+def test_without_a_loaded_personal_space_the_routes_answer_503(
+    keys: dict[str, str], code: str
+) -> None:
+    """Switched off by configuration (do not retry) is told apart from still loading."""
     app = FastAPI()
     errors.install(app)
     app.include_router(router)
+    app.state.settings = Settings(personal=PersonalSettings(**keys))  # type: ignore[arg-type]
     with TestClient(app) as c:
         response = c.get("/v1/users/alice/profile", headers=_auth("alice"))
-    assert response.status_code == 503
+    assert response.status_code == 503 and response.json()["code"] == code

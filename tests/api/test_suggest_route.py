@@ -55,7 +55,7 @@ def test_a_blank_prefix_answers_with_no_suggestions(client: TestClient) -> None:
 @pytest.mark.parametrize(
     ("params", "code"),
     [
-        pytest.param({"q": "护" * 51}, "invalid_query", id="too-long-q"),
+        pytest.param({"q": "护" * 51}, "invalid_request", id="too-long-q"),
         pytest.param({}, "invalid_request", id="missing-q"),
         pytest.param({"q": ""}, "invalid_request", id="empty-q"),
         pytest.param({"q": "社保", "size": 21}, "invalid_request", id="size-too-big"),

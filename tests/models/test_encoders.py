@@ -60,6 +60,7 @@ def test_any_local_sentence_transformers_model_loads_by_path() -> None:
     assert float(vectors[0] @ vectors[1]) > float(vectors[0] @ vectors[2])
 
 
+@pytest.mark.slow  # imports torch and sentence-transformers
 def test_a_model_path_that_is_not_a_directory_is_a_config_error(tmp_path: Path) -> None:
     if importlib.util.find_spec("sentence_transformers") is None:
         pytest.skip("sentence-transformers is not installed")

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import logging
 import threading
-import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 
 from zwfw import __version__
 from zwfw.api import errors, observability, services
+from zwfw.api.limits import BodyLimitMiddleware
 from zwfw.api.routes import (
     admin_faq,
     admin_nav,
@@ -19,6 +19,7 @@ from zwfw.api.routes import (
     analytics,
     chat,
     curation,
+    docs,
     health,
     metrics,
     nav,
@@ -40,10 +41,13 @@ DERIVED_EVERY_TICKS = 3600  # hourly: completions from the query log follow what
 def _load(app: FastAPI, settings: Settings) -> None:
     try:
         services.attach(app, load_runtime(settings), owned=True)
-        log.info("index loaded: %s", app.state.runtime.index.build)
+        log.info("index loaded: %s", app.state.runtime.index.build.name)
     except ZwfwError as exc:
         app.state.load_error = exc.message
         log.error("index not loaded: %s", exc.message)
+    except Exception as exc:  # the loader thread must not die: /readyz would say "loading"
+        app.state.load_error = f"index not loaded: {type(exc).__name__}: {exc}"
+        log.exception("index not loaded")
 
 
 def _refresh_loop(app: FastAPI, settings: Settings, stop: threading.Event) -> None:
@@ -67,6 +71,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Loads the index in a background thread so /healthz answers at once and /readyz says
     503 until the index is usable."""
     settings: Settings = app.state.settings
+    if reason := settings.personal.disabled_reason():
+        log.warning("personal space disabled: %s", reason)
     owns_ops = services.start_ops(app)
     if getattr(app.state, "runtime", None) is not None:
         services.connect_ops(app, app.state.runtime)
@@ -87,32 +93,31 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
-    """The app; pass `runtime` to serve an already-loaded index (tests, embedding)."""
+    """The app; pass `runtime` to serve an already-loaded index (tests, embedding).
+    Unusable settings (a database under a file, …) raise `ConfigError` here, at start-up."""
+    settings = settings or get_settings()
+    settings.check_paths()
     app = FastAPI(
         title="zwfw",
         version=__version__,
         lifespan=lifespan,
         description="Unified search and customer service for government services.",
+        docs_url=None,  # served by routes.docs, with local assets
+        redoc_url=None,
+        # Any route may meet these; routers declare the rest (401, 403, 404, 409, 429).
+        responses=errors.responses(400, 413, 422, 503),
     )
-    app.state.settings = settings or get_settings()
+    app.state.settings = settings
     services.empty(app)
     app.state.ops = None
     if runtime is not None:
         services.attach(app, runtime)
     app.state.load_error = None
 
-    @app.middleware("http")
-    async def request_id(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        rid = request.headers.get("x-request-id") or uuid.uuid4().hex
-        request.state.request_id = rid
-        response = await call_next(request)
-        response.headers["X-Request-ID"] = rid
-        return response
-
     errors.install(app)
-    observability.install(app)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.api.max_body_bytes)
+    observability.install(app)  # last: the outermost middleware, so it sees every response
+    docs.install(app)
     routers = (
         health.router, search.router, suggest.router, qa.router, chat.router, nav.router,
         admin_nav.router,

@@ -1,23 +1,28 @@
-"""Bearer-token authentication for the admin API.
+"""Bearer tokens over HTTP: reading the header, and the administrator check.
 
-Settings hold only sha256 hashes of tokens (`ZWFW_ADMIN__TOKEN_HASHES`), so a leaked
-settings file grants nothing; a presented token is hashed and compared in constant time.
+Settings hold only sha256 hashes of tokens (`ZWFW_ADMIN__TOKEN_HASHES`), so a leaked settings
+file grants nothing. Hashing and the constant-time comparison live in one place,
+`zwfw.ops.roles.RoleTokens`: administrator tokens are role tokens with the admin role.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from zwfw.core.errors import Unauthorized
 from zwfw.core.settings import Settings
+from zwfw.ops.roles import RoleTokens, hash_token
+
+__all__ = ["Admin", "AdminDep", "bearer_token", "hash_token", "require_admin"]
 
 # auto_error=False: a missing header gets our 401 (with WWW-Authenticate), not FastAPI's.
 _bearer = HTTPBearer(auto_error=False, description="an administrator token")
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 
 
 @dataclass(frozen=True)
@@ -28,31 +33,28 @@ class Admin:
     name: str
 
 
-def hash_token(token: str) -> str:
-    """The settings form of a token: "sha256:<hex digest>"."""
-    return "sha256:" + hashlib.sha256(token.encode("utf-8")).hexdigest()
+def bearer_token(credentials: HTTPAuthorizationCredentials | None, what: str) -> str:
+    """The presented bearer token; `Unauthorized` when there is none. `what` names the
+    kind of token the route wants, for the message."""
+    token = credentials.credentials.strip() if credentials else ""
+    if not token:
+        raise Unauthorized(f"{what} bearer token is required")
+    return token
 
 
-def require_admin(
-    request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Admin:
+@lru_cache(maxsize=8)
+def _admin_tokens(hashes: tuple[str, ...]) -> RoleTokens:
+    return RoleTokens(dict.fromkeys(hashes, "admin"))
+
+
+def require_admin(request: Request, credentials: Credentials) -> Admin:
     """The caller's identity, or 401 when the bearer token is missing or not configured."""
     settings: Settings = request.app.state.settings
-    if credentials is None or not credentials.credentials.strip():
-        raise _unauthorized("an administrator bearer token is required")
-    presented = hash_token(credentials.credentials.strip())
-    # Compare with every configured hash, without stopping early, so timing says nothing.
-    matched = False
-    for known in settings.admin.token_hashes:
-        matched |= hmac.compare_digest(known.encode(), presented.encode())
-    if not matched:
-        raise _unauthorized("the bearer token is not valid")
-    return Admin(name="admin-" + presented.removeprefix("sha256:")[:8])
-
-
-def _unauthorized(detail: str) -> HTTPException:
-    return HTTPException(401, detail=detail, headers={"WWW-Authenticate": "Bearer"})
+    token = bearer_token(credentials, "an administrator")
+    actor = _admin_tokens(tuple(settings.admin.token_hashes)).identify(token)
+    if actor is None:
+        raise Unauthorized("the bearer token is not valid")
+    return Admin(name=actor.name)
 
 
 AdminDep = Annotated[Admin, Depends(require_admin)]

@@ -11,14 +11,17 @@ It also offers the one-line helpers the search and chat routes call to log a tur
 from __future__ import annotations
 
 import logging
+import re
 import time
 import uuid
 from collections.abc import Sequence
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi import Depends, FastAPI, Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from zwfw.core.errors import FeatureDisabled
+from zwfw.core.pii import contains_pii
 from zwfw.ops import Ops, RequestEvent, Turn, request_id_var
 from zwfw.qa.service import QaResult
 from zwfw.search import SearchPage
@@ -31,7 +34,7 @@ _STARTED = "zwfw_started"
 def get_ops(request: Request) -> Ops:
     ops: Ops | None = getattr(request.app.state, "ops", None)
     if ops is None:
-        raise HTTPException(503, "operations services are not configured")
+        raise FeatureDisabled("operations services are not started")
     return ops
 
 
@@ -57,9 +60,8 @@ class ObservabilityMiddleware:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                headers = message.setdefault("headers", [])
-                if not any(k.lower() == b"x-request-id" for k, _ in headers):
-                    message["headers"] = [*headers, (b"x-request-id", rid.encode("latin-1"))]
+                headers = [h for h in message.get("headers", []) if h[0].lower() != b"x-request-id"]
+                message["headers"] = [*headers, (b"x-request-id", rid.encode("ascii"))]
             await send(message)
 
         try:
@@ -83,8 +85,8 @@ class ObservabilityMiddleware:
 
 
 def install(app: FastAPI, log_requests: bool = True) -> None:
-    """Add the middleware. Order with the request-id middleware does not matter: when no
-    X-Request-ID was sent, this one makes the id and adds the header for the other to keep."""
+    """Add the middleware; add it last, so that it is the outermost one and every response,
+    a 413 of the body limit included, carries the request id."""
     app.add_middleware(ObservabilityMiddleware, log_requests=log_requests)
 
 
@@ -134,16 +136,30 @@ def _log_turn(
     )  # fmt: skip
 
 
+# What a client's X-Request-ID may be: it is echoed in a header, written to logs and used as
+# a turn id, so anything longer or with other characters is replaced by an id of our own.
+_VALID_ID = re.compile(rb"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
+
+
 def _request_id(scope: Scope) -> str:
+    """The client's X-Request-ID when it is a plain token of at most 64 characters that holds
+    no personal number, else a new one (which then replaces the header, so every layer sees
+    the same id)."""
     state: dict[str, Any] = scope.get("state") or {}
     if state.get("request_id"):
         return str(state["request_id"])
+    headers = [(k, v) for k, v in scope["headers"] if k != b"x-request-id"]
     for name, value in scope["headers"]:
-        if name == b"x-request-id" and value:
-            return str(value.decode("latin-1"))
+        if name == b"x-request-id" and _plain_id(value):
+            return value.decode("ascii")
     rid = uuid.uuid4().hex
-    scope["headers"] = [*scope["headers"], (b"x-request-id", rid.encode())]
+    scope["headers"] = [*headers, (b"x-request-id", rid.encode())]
     return rid
+
+
+def _plain_id(value: bytes) -> bool:
+    # A personal number would be stored as the turn id: such an id is replaced too.
+    return bool(_VALID_ID.fullmatch(value)) and not contains_pii(value.decode("ascii"))
 
 
 def _route(scope: Scope) -> str:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal
+import datetime as dt
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from annotated_types import Interval
+from pydantic import BaseModel, BeforeValidator, Field, PlainSerializer, WithJsonSchema
 
 
 class SearchHitPublic(BaseModel):
@@ -66,3 +68,32 @@ class ErrorBody(BaseModel):
     code: str
     detail: str
     request_id: str | None
+
+
+# A database row id as a path or query parameter: ids past SQLite's signed 64-bit range
+# cannot exist, so they are 422 instead of an OverflowError (500) deep in the driver.
+DbId = Annotated[int, Interval(ge=1, le=2**63 - 1)]
+
+
+def _to_datetime(value: object) -> object:
+    """Stores keep epoch seconds or aware datetimes; both become an aware datetime."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return dt.datetime.fromtimestamp(value, dt.UTC)
+    return value
+
+
+def _iso(value: dt.datetime) -> str:
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)  # naive values in the stores are UTC
+    return value.astimezone(dt.UTC).isoformat(timespec="milliseconds")
+
+
+# The one timestamp format of the API: ISO 8601 in UTC with a numeric offset,
+# "2026-12-06T03:45:12.345+00:00" (curation used epoch floats, synonyms "Z", the personal
+# space "+08:00"). Every response field that is a point in time has this type.
+Timestamp = Annotated[
+    dt.datetime,
+    BeforeValidator(_to_datetime),
+    PlainSerializer(_iso, return_type=str),
+    WithJsonSchema({"type": "string", "format": "date-time"}),
+]

@@ -129,8 +129,8 @@ def _personal(settings: Settings, runtime: Runtime, storage: Storage) -> Persona
     """The personal space, or None (its routes answer 503) until its secrets are configured.
     Its own misconfiguration disables it alone: search and the other services still load."""
     cfg = settings.personal
-    if cfg.token_secret is None or cfg.id_salt is None:
-        log.info("personal space disabled: set ZWFW_PERSONAL__TOKEN_SECRET and …__ID_SALT")
+    # A bad key disables the personal space alone (logged at start-up), never search.
+    if cfg.disabled_reason() is not None or cfg.token_secret is None or cfg.id_salt is None:
         return None
     from zwfw.personal import create_personal_service
 

@@ -12,9 +12,12 @@ class ZwfwError(Exception):
 
 
 class InvalidQuery(ZwfwError):
-    """The caller's query or parameters cannot be served (too long, empty, bad filter)."""
+    """The caller's query or parameters cannot be served (too long, empty, bad filter).
 
-    code = "invalid_query"
+    Its code is the one a parameter failing schema validation gets: the same mistake (an
+    empty `q` or a 201-character one, `size=0` or `size=51`) must get the same code."""
+
+    code = "invalid_request"
 
 
 class InvalidRecord(ZwfwError):
@@ -36,9 +39,51 @@ class IndexNotReady(ZwfwError):
 
 
 class BackendUnavailable(ZwfwError):
-    """A search backend (Elasticsearch, FAISS file, …) failed or cannot be reached."""
+    """A backend (Elasticsearch, a FAISS file, a state or ops database, …) failed or cannot
+    be reached; the message names it."""
 
     code = "backend_unavailable"
+
+
+class FeatureDisabled(ZwfwError):
+    """An optional part (the personal space, operations) is switched off by configuration:
+    not "still loading", so clients should not retry."""
+
+    code = "feature_disabled"
+
+
+class Unauthorized(ZwfwError):
+    """No credentials, or credentials that identify nobody (the client should authenticate)."""
+
+    code = "unauthorized"
+
+
+class Forbidden(ZwfwError):
+    """The caller is known but may not do this."""
+
+    code = "forbidden"
+
+
+class Conflict(ZwfwError):
+    """The resource is not in the state the action needs."""
+
+    code = "conflict"
+
+
+class RateLimited(ZwfwError):
+    """Too many requests from one client; `retry_after` is in whole seconds."""
+
+    code = "rate_limited"
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class PayloadTooLarge(ZwfwError):
+    """The request body is larger than ZWFW_API__MAX_BODY_BYTES."""
+
+    code = "payload_too_large"
 
 
 class NotFound(ZwfwError):

@@ -71,8 +71,22 @@ def _classify(run: str) -> str | None:
     return None
 
 
+def _in_code(match: re.Match[str]) -> bool:
+    """True when the run is part of a machine-made code, not a number a person typed: glued
+    to ASCII letters on both sides (a hex digest), or right after digit-letter (the
+    `20261206T031500.123456-…` stamp of a build name)."""
+    text, start, end = match.string, match.start(), match.end()
+    before = text[start - 1] if start >= 1 else ""
+    if not (before.isascii() and before.isalpha()):
+        return False
+    after = text[end] if end < len(text) else ""
+    return (after.isascii() and after.isalpha()) or (start >= 2 and text[start - 2].isdigit())
+
+
 def _mask_digits(match: re.Match[str]) -> str:
     run = match.group(0)
+    if _in_code(match):
+        return run
     label = _classify(run)
     if label is not None:
         return label
@@ -111,3 +125,10 @@ def mask(text: str) -> str:
 def contains_pii(text: str) -> bool:
     """True when `mask` would change `text` (used by tests and by the log formatter's guard)."""
     return mask(text) != text.translate(_FOLD)
+
+
+def safe_identifier(value: str | None) -> str | None:
+    """A client-chosen identifier (a session id), or None when it holds personal data: it
+    would be stored as a key, and a masked key would no longer match the client's, so the
+    caller starts afresh instead."""
+    return None if value is None or contains_pii(value) else value

@@ -2,14 +2,40 @@
 
 from __future__ import annotations
 
+import difflib
+import os
 import re
+from collections.abc import Iterator, Mapping
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from zwfw.core.errors import ConfigError
+
+ENV_PREFIX = "ZWFW_"
+# The personal space's keys: HS256 wants a key at least as long as its 32-byte output
+# (RFC 7518 §3.2); the ID-card HMAC key is checked by the same rule of thumb, halved.
+TOKEN_SECRET_MIN_BYTES = 32
+ID_SALT_MIN_CHARS = 16
+
+
+class _Group(BaseModel):
+    """A settings group: an unknown key (a typo such as ZWFW_SEARCH__RRFK) is an error."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 class EncoderKind(StrEnum):
@@ -26,7 +52,7 @@ class LexicalBackend(StrEnum):
     ELASTICSEARCH = "elasticsearch"
 
 
-class EncoderSettings(BaseModel):
+class EncoderSettings(_Group):
     kind: EncoderKind = EncoderKind.E5
     # Local path of a sentence-transformers model (required when kind is sentence_transformers).
     model_path: Path | None = None
@@ -44,7 +70,7 @@ class EncoderSettings(BaseModel):
         return self
 
 
-class LexicalSettings(BaseModel):
+class LexicalSettings(_Group):
     backend: LexicalBackend = LexicalBackend.EMBEDDED
     es_url: str | None = None
     es_index_prefix: str = "zwfw"
@@ -62,8 +88,21 @@ class LexicalSettings(BaseModel):
     # tantivy writer heap; 50 MB is tantivy's recommended minimum for a single-threaded writer.
     writer_heap_bytes: int = Field(64_000_000, ge=15_000_000)
 
+    @model_validator(mode="after")
+    def _es_url_usable(self) -> LexicalSettings:
+        """Checked at start-up, not when the first search builds the client."""
+        if self.es_url is not None:
+            parts = urlsplit(self.es_url)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise ValueError(
+                    f"ZWFW_LEXICAL__ES_URL must be an http(s) URL with a host, not {self.es_url!r}"
+                )
+        if self.backend is LexicalBackend.ELASTICSEARCH and not self.es_url:
+            raise ValueError("ZWFW_LEXICAL__ES_URL is required when the backend is elasticsearch")
+        return self
 
-class VectorSettings(BaseModel):
+
+class VectorSettings(_Group):
     # Below this size a flat index is exact and fast enough (≈1 ms at 10k) and supports removal;
     # above it HNSW keeps queries at 1–3 ms, with tombstones for deleted documents.
     hnsw_threshold: int = Field(50_000, ge=0)
@@ -71,7 +110,7 @@ class VectorSettings(BaseModel):
     hnsw_ef_search: int = Field(96, ge=8)
 
 
-class SearchSettings(BaseModel):
+class SearchSettings(_Group):
     rrf_k: int = Field(60, ge=1)
     lexical_weight: float = Field(1.0, ge=0)
     vector_weight: float = Field(1.0, ge=0)
@@ -89,7 +128,7 @@ class SearchSettings(BaseModel):
     max_result_window: int = Field(1000, ge=10)
 
 
-class QaSettings(BaseModel):
+class QaSettings(_Group):
     # RRF weights for FAQ matching: e5 alone beats BM25 on paraphrased questions, so the
     # lexical list only breaks ties (dev top-1: 0.93 at 0.4/1.0 against 0.88 at 1/1).
     lexical_weight: float = Field(0.4, ge=0)
@@ -107,12 +146,12 @@ class QaSettings(BaseModel):
     max_question_chars: int = Field(500, ge=1)
 
 
-class IndexerSettings(BaseModel):
+class IndexerSettings(_Group):
     # A load fails as a whole when more than this share of its records is malformed.
     max_bad_share: float = Field(0.05, ge=0, le=1)
 
 
-class AdminSettings(BaseModel):
+class AdminSettings(_Group):
     # Bearer tokens of administrators, stored hashed: each entry is "sha256:<hex digest>" of
     # a token, so the settings file never holds a usable secret. `zwfw hash-token` makes one.
     token_hashes: list[str] = Field(default_factory=list)
@@ -126,30 +165,45 @@ class AdminSettings(BaseModel):
         return values
 
 
-class ChatSettings(BaseModel):
+class ChatSettings(_Group):
     # A chat session (its context: the item under discussion) expires after this idle time.
     session_ttl_seconds: int = Field(1800, ge=60)
 
 
-class PersonalSettings(BaseModel):
+class PersonalSettings(_Group):
     # The personal space is off until both secrets are set: the HS256 key that verifies user
     # tokens from the identity system (≥ 32 bytes) and the key of the ID-card number HMAC.
     token_secret: SecretStr | None = None
     id_salt: SecretStr | None = None
     retention_days: int = Field(180, ge=1)
 
+    def disabled_reason(self) -> str | None:
+        """Why the personal space cannot run, or None. Not a validation error: the personal
+        space is optional, so a bad key turns off that part alone and search stays up."""
+        if self.token_secret is None or self.id_salt is None:
+            return "set ZWFW_PERSONAL__TOKEN_SECRET and ZWFW_PERSONAL__ID_SALT to enable it"
+        if len(self.token_secret.get_secret_value().encode()) < TOKEN_SECRET_MIN_BYTES:
+            return f"ZWFW_PERSONAL__TOKEN_SECRET must be at least {TOKEN_SECRET_MIN_BYTES} bytes"
+        if len(self.id_salt.get_secret_value()) < ID_SALT_MIN_CHARS:
+            return f"ZWFW_PERSONAL__ID_SALT must be at least {ID_SALT_MIN_CHARS} characters"
+        return None
 
-class OpsSettings(BaseModel):
+
+class OpsSettings(_Group):
     # Curation roles: "sha256:<hex>" of a token → editor | reviewer | admin (`zwfw hash-token`).
     # Administrator tokens (ZWFW_ADMIN__TOKEN_HASHES) have the admin role too.
     role_tokens: dict[str, Literal["editor", "reviewer", "admin"]] = Field(default_factory=dict)
-    # Query-log turns, clicks and request timings older than this are deleted (hourly).
+    # Query-log rows (queries, clicks, request events) older than this are deleted: masked
+    # queries are still personal behaviour, and 195,000 rows already made a 33 MB file.
     querylog_retention_days: int = Field(90, ge=1)
 
 
-class ApiSettings(BaseModel):
+class ApiSettings(_Group):
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
+    # Larger request bodies get 413 before they are read: the biggest legitimate body (a FAQ
+    # answer or a bundle) is a few KB, and unbounded posts grew the process by 700 MB.
+    max_body_bytes: int = Field(1_000_000, ge=1024)
 
 
 class Settings(BaseSettings):
@@ -186,8 +240,85 @@ class Settings(BaseSettings):
     def _expand(cls, value: Path) -> Path:
         return value.expanduser()
 
+    @model_validator(mode="before")
+    @classmethod
+    def _no_unknown_environment(cls, data: Any) -> Any:
+        """A ZWFW_ variable that names no setting is a typo: pydantic-settings would skip it."""
+        unknown = unknown_env_vars(os.environ)
+        if unknown:
+            raise ValueError("; ".join(unknown))
+        return data
+
+    def check_paths(self) -> None:
+        """Fail at start-up, naming the setting, when a database cannot be created where it
+        is configured (its folder is a file, or not writable): otherwise the loader thread
+        dies and /readyz says "loading" for ever."""
+        for name, path in self.database_files().items():
+            if problem := _unwritable(path.expanduser()):
+                raise ConfigError(f"{name}={path}: {problem}")
+
+    def database_files(self) -> dict[str, Path]:
+        """Every SQLite file the service writes, by the setting that places it: the one list
+        that start-up checks, /readyz and the privacy test go through."""
+        # One state database holds every store; with ZWFW_STATE_URL it is PostgreSQL's.
+        return {} if self.state_url is not None else {"ZWFW_STATE_DB": self.state_db}
+
+
+def _unwritable(path: Path) -> str | None:
+    """Why a file cannot be created at `path`, or None (nothing is created to find out)."""
+    if path.is_dir():
+        return "is a folder, not a database file"
+    ancestor = path.parent
+    while not ancestor.exists():
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        return f"{ancestor} is a file, so the folder cannot be created"
+    if not os.access(ancestor, os.W_OK | os.X_OK) and not path.exists():
+        return f"{ancestor} is not writable"
+    return None
+
+
+def describe(exc: ValidationError) -> str:
+    """One line per invalid setting, named as in the environment, without its value (the
+    value may be a secret)."""
+    lines = []
+    for error in exc.errors():
+        loc = [str(p) for p in error["loc"]]
+        name = (ENV_PREFIX + "__".join(loc)).upper() if loc else "settings"
+        message = error["msg"].removeprefix("Value error, ")
+        lines.append(message if not loc else f"{name}: {message}")
+    return "invalid settings: " + "; ".join(lines)
+
+
+def setting_names(model: type[BaseModel] = Settings, prefix: str = ENV_PREFIX) -> Iterator[str]:
+    """Every environment variable name that sets a leaf setting (ZWFW_SEARCH__RRF_K, …)."""
+    for name, field in model.model_fields.items():
+        kind = field.annotation
+        if isinstance(kind, type) and issubclass(kind, BaseModel):
+            yield from setting_names(kind, f"{prefix}{name.upper()}__")
+        else:
+            yield f"{prefix}{name.upper()}"
+
+
+def unknown_env_vars(environ: Mapping[str, str]) -> list[str]:
+    """One message per ZWFW_ variable that sets nothing, with the closest valid name."""
+    known = set(setting_names())
+    messages = []
+    for name in sorted(environ):
+        upper = name.upper()
+        if not upper.startswith(ENV_PREFIX) or upper in known:
+            continue
+        close = difflib.get_close_matches(upper, known, n=1, cutoff=0.6)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        messages.append(f"unknown setting {name}{hint}")
+    return messages
+
 
 @lru_cache
 def get_settings() -> Settings:
-    """Settings read once from the environment; tests call `get_settings.cache_clear()`."""
-    return Settings()
+    """Settings read once from the environment; tests call `get_settings.cache_clear()`.
+    Invalid settings raise `ConfigError` with one readable line (the CLI prints it)."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        raise ConfigError(describe(exc)) from None

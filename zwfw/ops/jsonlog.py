@@ -17,9 +17,11 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from logging.handlers import QueueHandler, QueueListener
 from typing import IO, Any
+from urllib.parse import unquote_plus
 
-from zwfw.core.pii import mask
+from zwfw.core.pii import contains_pii, mask
 
+UVICORN_ACCESS = "uvicorn.access"
 request_id_var: ContextVar[str | None] = ContextVar("zwfw_request_id", default=None)
 
 # Attributes every LogRecord has; anything else was passed with `extra=` and is kept.
@@ -34,23 +36,41 @@ class JsonFormatter(logging.Formatter):
             ),
             "level": record.levelname,
             "logger": record.name,
-            "message": mask(record.getMessage()),
-            "request_id": getattr(record, "request_id", None) or request_id_var.get(),
+            "message": _masked(record.getMessage()),
+            "request_id": _clean(getattr(record, "request_id", None) or request_id_var.get()),
         }
         for key, value in record.__dict__.items():
             if key not in _STANDARD and key not in payload:
                 payload[key] = _clean(value)
         if record.exc_info:
-            payload["exception"] = mask(self.formatException(record.exc_info))
-        return json.dumps(payload, ensure_ascii=False, default=lambda v: mask(str(v)))
+            payload["exception"] = _masked(self.formatException(record.exc_info))
+        return json.dumps(payload, ensure_ascii=False, default=lambda v: _masked(str(v)))
+
+
+def _masked(text: str) -> str:
+    """`text` masked; when it holds a URL-encoded query (a client library logging the URL
+    it called), the decoded form is masked instead: `%B7` glued to an ID number, or two
+    numbers joined by `+`, hide them from the mask."""
+    if "%" in text or "+" in text:
+        decoded = unquote_plus(text)
+        if contains_pii(decoded):
+            return mask(decoded)
+    return mask(text)
 
 
 def _clean(value: object) -> object:
     if isinstance(value, str):
-        return mask(value)
+        return _masked(value)
     if isinstance(value, int | float | bool) or value is None:
         return value
-    return mask(str(value))
+    return _masked(str(value))
+
+
+def _no_raw_access_lines(record: logging.LogRecord) -> bool:
+    """Drop uvicorn's access lines: they hold the raw path and query string, which masking
+    cannot be trusted with (`%81` glued to digits, `+`-joined numbers). The observability
+    middleware logs each request by route template instead."""
+    return not record.name.startswith(UVICORN_ACCESS)
 
 
 class _CapturingQueueHandler(QueueHandler):
@@ -75,6 +95,7 @@ def install_json_logging(
     """
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(JsonFormatter())
+    handler.addFilter(_no_raw_access_lines)
     root = logging.getLogger()
     root.setLevel(level)
     if not background:

@@ -9,11 +9,16 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from zwfw.api.auth import AdminDep, require_admin
+from zwfw.api.errors import responses
+from zwfw.api.schemas import Timestamp
 from zwfw.chat import FaqAdmin, FaqChange, FaqEntry
 from zwfw.core.errors import IndexNotReady
 from zwfw.core.records import Faq, parse_record, record_to_dict
 
-router = APIRouter(prefix="/v1/admin/faq", tags=["admin"], dependencies=[Depends(require_admin)])
+router = APIRouter(
+    prefix="/v1/admin/faq", tags=["admin"], dependencies=[Depends(require_admin)],
+    responses=responses(401, 404, 409),
+)  # fmt: skip
 
 
 class FaqUpdate(BaseModel):
@@ -54,7 +59,7 @@ class FaqBody(BaseModel):
 class FaqPublic(FaqBody):
     live: bool = Field(description="inside its effective window today, so answered from")
     version: int = Field(description="edits made here; 0 for an entry from the source data")
-    updated_at: dt.datetime | None
+    updated_at: Timestamp | None
     updated_by: str | None
 
 
@@ -68,7 +73,7 @@ class FaqHistoryPublic(BaseModel):
     version: int
     action: Literal["create", "update", "delete"]
     author: str
-    at: dt.datetime
+    at: Timestamp
     before: FaqBody | None
     after: FaqBody | None
 

@@ -6,18 +6,22 @@ unknown item, app or bundle ids are rejected with 422 and a detail naming each o
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from zwfw.api.auth import AdminDep, require_admin
+from zwfw.api.errors import responses
 from zwfw.api.routes.nav import NavDep
+from zwfw.api.schemas import Timestamp
 from zwfw.nav.bundles import to_dict
 from zwfw.nav.store import NavChange
 
-router = APIRouter(prefix="/v1/admin/nav", tags=["admin"], dependencies=[Depends(require_admin)])
+router = APIRouter(
+    prefix="/v1/admin/nav", tags=["admin"], dependencies=[Depends(require_admin)],
+    responses=responses(401, 404, 409),
+)  # fmt: skip
 
 
 class StepBody(BaseModel):
@@ -58,7 +62,7 @@ class ChangePublic(BaseModel):
     version: int = Field(description="navigation data's global version after this change")
     action: Literal["create", "update", "delete"]
     author: str
-    at: datetime
+    at: Timestamp
     before: dict[str, Any] | None
     after: dict[str, Any] | None
 

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from zwfw.api.auth import AdminDep, require_admin
+from zwfw.api.errors import responses
+from zwfw.api.schemas import DbId, Timestamp
 from zwfw.core.errors import IndexNotReady
 from zwfw.search.synonyms import RuleKind, SynonymChange, SynonymRule, SynonymStore
 
 # Every route needs a token, even the reads: rules reveal what administrators are tuning.
 router = APIRouter(
-    prefix="/v1/admin/synonyms", tags=["admin"], dependencies=[Depends(require_admin)]
+    prefix="/v1/admin/synonyms",
+    tags=["admin"],
+    dependencies=[Depends(require_admin)],
+    responses=responses(401, 404, 409),
 )
 
 _TERMS = Field(
@@ -44,7 +48,7 @@ class SynonymBody(BaseModel):
 
 class SynonymPublic(SynonymBody):
     id: int
-    updated_at: datetime
+    updated_at: Timestamp
     updated_by: str
 
 
@@ -59,7 +63,7 @@ class SynonymHistoryPublic(BaseModel):
     version: int = Field(description="the lexicon's global version after this change")
     action: Literal["create", "update", "delete"]
     author: str
-    at: datetime
+    at: Timestamp
     before: SynonymBody | None
     after: SynonymBody | None
 
@@ -99,25 +103,25 @@ def recent_changes(
 
 
 @router.get("/{rule_id}", response_model=SynonymPublic)
-def get_synonym(rule_id: int, store: StoreDep) -> SynonymPublic:
+def get_synonym(rule_id: DbId, store: StoreDep) -> SynonymPublic:
     return _public(store.get(rule_id))
 
 
 @router.put("/{rule_id}", response_model=SynonymPublic)
 def update_synonym(
-    rule_id: int, body: SynonymUpdate, store: StoreDep, admin: AdminDep
+    rule_id: DbId, body: SynonymUpdate, store: StoreDep, admin: AdminDep
 ) -> SynonymPublic:
     return _public(store.update(rule_id, body.rule(), author=admin.name))
 
 
 @router.delete("/{rule_id}", status_code=204)
-def delete_synonym(rule_id: int, store: StoreDep, admin: AdminDep) -> Response:
+def delete_synonym(rule_id: DbId, store: StoreDep, admin: AdminDep) -> Response:
     store.delete(rule_id, author=admin.name)
     return Response(status_code=204)
 
 
 @router.get("/{rule_id}/history", response_model=list[SynonymHistoryPublic])
-def synonym_history(rule_id: int, store: StoreDep) -> list[SynonymHistoryPublic]:
+def synonym_history(rule_id: DbId, store: StoreDep) -> list[SynonymHistoryPublic]:
     """Every change to the rule, oldest first; still available after it is deleted."""
     return [_change(c) for c in store.history(rule_id)]
 

@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, Field
 
+from zwfw.api.errors import responses
 from zwfw.api.observability import OpsDep
 from zwfw.api.routes.curation import requires
 from zwfw.core.errors import InvalidQuery
@@ -31,6 +32,11 @@ from zwfw.ops.export import to_csv
 router = APIRouter(
     prefix="/v1/admin/analytics",
     tags=["analytics"],
+    # format=csv answers the same rows as a spreadsheet file.
+    responses={
+        **responses(401, 403),
+        200: {"content": {"text/csv": {"schema": {"type": "string"}}}},
+    },
     dependencies=[Depends(requires(Permission.READ))],
 )
 

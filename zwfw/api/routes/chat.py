@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from zwfw.api import observability
 from zwfw.chat import ChatService
 from zwfw.core.errors import IndexNotReady
+from zwfw.core.pii import mask, safe_identifier
 
 router = APIRouter(prefix="/v1", tags=["chat"])
 
@@ -66,7 +67,9 @@ ChatDep = Annotated[ChatService, Depends(get_chat)]
 
 @router.post("/chat", response_model=ChatResponse)
 def chat(request: Request, body: ChatRequest, service: ChatDep) -> ChatResponse:
-    turn = service.reply(body.session_id, body.message, body.mode)
+    # Masked before the assistant sees it: the chat and navigation sessions keep the message.
+    message = mask(body.message)
+    turn = service.reply(safe_identifier(body.session_id), message, body.mode)
     shown = [s.id for s in turn.sources] + [c.id for c in turn.cards]
-    observability.log_chat_turn(request, body.message, turn.action, shown, turn.session_id)
+    observability.log_chat_turn(request, message, turn.action, shown, turn.session_id)
     return ChatResponse.model_validate(asdict(turn))

@@ -10,16 +10,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Query
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 
-from zwfw.api.errors import problem
+from zwfw.api.auth import bearer_token
+from zwfw.api.errors import responses
 from zwfw.api.observability import OpsDep, get_ops
+from zwfw.api.schemas import DbId, Timestamp
+from zwfw.core.errors import Forbidden, Unauthorized
 from zwfw.ops import (
     Actor,
-    CurationConflict,
-    NotAllowed,
     Ops,
     Permission,
     Proposal,
@@ -39,11 +40,9 @@ def current_actor(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Actor:
     """The caller, or 401 when the token is missing or unknown."""
-    token = credentials.credentials.strip() if credentials else ""
-    actor = ops.roles.identify(token) if token else None
+    actor = ops.roles.identify(bearer_token(credentials, "a curation"))
     if actor is None:
-        detail = "a curation bearer token is required" if not token else "the token is not valid"
-        raise HTTPException(401, detail=detail, headers={"WWW-Authenticate": "Bearer"})
+        raise Unauthorized("the token is not valid")
     return actor
 
 
@@ -52,7 +51,7 @@ def requires(permission: Permission) -> Callable[[Actor], Actor]:
 
     def check(actor: Annotated[Actor, Depends(current_actor)]) -> Actor:
         if not actor.can(permission):
-            raise HTTPException(403, f"the {actor.role.value} role may not {permission.value}")
+            raise Forbidden(f"the {actor.role.value} role may not {permission.value}")
         return actor
 
     return check
@@ -63,7 +62,45 @@ Editor = Annotated[Actor, Depends(requires(Permission.PROPOSE))]
 Reviewer = Annotated[Actor, Depends(requires(Permission.REVIEW))]
 Publisher = Annotated[Actor, Depends(requires(Permission.PUBLISH))]
 
-router = APIRouter(prefix="/v1/admin/curation", tags=["curation"])
+router = APIRouter(
+    prefix="/v1/admin/curation", tags=["curation"], responses=responses(401, 403, 404, 409)
+)
+
+
+class ProposalPublic(BaseModel):
+    id: int
+    kind: ProposalKind
+    payload: dict[str, Any]
+    state: ProposalState
+    author: str
+    reviewer: str | None
+    task_id: int | None
+    note: str | None = Field(description="the reviewer's reason for a rejection")
+    created_at: Timestamp
+    updated_at: Timestamp
+
+
+class TaskPublic(BaseModel):
+    id: int
+    kind: TaskKind
+    key: str = Field(description="normalised query, or the answer id for low ratings")
+    count: int
+    examples: list[str]
+    first_seen: Timestamp
+    last_seen: Timestamp
+    status: TaskStatus
+
+
+class AuditEntryPublic(BaseModel):
+    id: int
+    at: Timestamp
+    actor: str
+    role: str
+    action: str = Field(description="propose, edit, approve, reject, publish, dismiss")
+    entity: str = Field(description="proposal or task")
+    entity_id: int
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
 
 
 class ProposalCreate(BaseModel):
@@ -74,7 +111,7 @@ class ProposalCreate(BaseModel):
         ' nav_hint: {"query", "target_type", "target_id"}',
         examples=[{"kind": "equivalent", "terms": ["社保卡", "社会保障卡"]}],
     )
-    task_id: int | None = Field(None, description="the task this proposal fixes")
+    task_id: DbId | None = Field(None, description="the task this proposal fixes")
 
 
 class ProposalUpdate(BaseModel):
@@ -87,7 +124,7 @@ class Rejection(BaseModel):
     reason: str = Field(min_length=1, max_length=1000)
 
 
-@router.get("/tasks", response_model=list[Task])
+@router.get("/tasks", response_model=list[TaskPublic])
 def list_tasks(
     ops: OpsDep,
     _: Reader,
@@ -99,12 +136,12 @@ def list_tasks(
     return ops.curation.tasks(status, kind)
 
 
-@router.post("/tasks/{task_id}/dismiss", response_model=Task)
-def dismiss_task(task_id: int, request: Request, ops: OpsDep, actor: Editor) -> Any:
-    return _guard(request, lambda: ops.curation.dismiss_task(actor, task_id))
+@router.post("/tasks/{task_id}/dismiss", response_model=TaskPublic)
+def dismiss_task(task_id: DbId, ops: OpsDep, actor: Editor) -> Any:
+    return ops.curation.dismiss_task(actor, task_id)
 
 
-@router.get("/proposals", response_model=list[Proposal])
+@router.get("/proposals", response_model=list[ProposalPublic])
 def list_proposals(
     ops: OpsDep,
     _: Reader,
@@ -114,60 +151,44 @@ def list_proposals(
     return ops.curation.proposals(state, limit)
 
 
-@router.post("/proposals", response_model=Proposal, status_code=201)
-def propose(body: ProposalCreate, request: Request, ops: OpsDep, actor: Editor) -> Any:
-    return _guard(
-        request, lambda: ops.curation.propose(actor, body.kind, body.payload, body.task_id)
-    )
+@router.post("/proposals", response_model=ProposalPublic, status_code=201)
+def propose(body: ProposalCreate, ops: OpsDep, actor: Editor) -> Any:
+    return ops.curation.propose(actor, body.kind, body.payload, body.task_id)
 
 
-@router.get("/proposals/{proposal_id}", response_model=Proposal)
-def get_proposal(proposal_id: int, ops: OpsDep, _: Reader) -> Proposal:
+@router.get("/proposals/{proposal_id}", response_model=ProposalPublic)
+def get_proposal(proposal_id: DbId, ops: OpsDep, _: Reader) -> Proposal:
     return ops.curation.get(proposal_id)
 
 
-@router.put("/proposals/{proposal_id}", response_model=Proposal)
-def edit_proposal(
-    proposal_id: int, body: ProposalUpdate, request: Request, ops: OpsDep, actor: Editor
-) -> Any:
-    return _guard(request, lambda: ops.curation.edit(actor, proposal_id, body.payload))
+@router.put("/proposals/{proposal_id}", response_model=ProposalPublic)
+def edit_proposal(proposal_id: DbId, body: ProposalUpdate, ops: OpsDep, actor: Editor) -> Any:
+    return ops.curation.edit(actor, proposal_id, body.payload)
 
 
-@router.post("/proposals/{proposal_id}/approve", response_model=Proposal)
-def approve(proposal_id: int, request: Request, ops: OpsDep, actor: Reviewer) -> Any:
-    return _guard(request, lambda: ops.curation.approve(actor, proposal_id))
+@router.post("/proposals/{proposal_id}/approve", response_model=ProposalPublic)
+def approve(proposal_id: DbId, ops: OpsDep, actor: Reviewer) -> Any:
+    return ops.curation.approve(actor, proposal_id)
 
 
-@router.post("/proposals/{proposal_id}/reject", response_model=Proposal)
-def reject(
-    proposal_id: int, body: Rejection, request: Request, ops: OpsDep, actor: Reviewer
-) -> Any:
-    return _guard(request, lambda: ops.curation.reject(actor, proposal_id, body.reason))
+@router.post("/proposals/{proposal_id}/reject", response_model=ProposalPublic)
+def reject(proposal_id: DbId, body: Rejection, ops: OpsDep, actor: Reviewer) -> Any:
+    return ops.curation.reject(actor, proposal_id, body.reason)
 
 
-@router.post("/proposals/{proposal_id}/publish", response_model=Proposal)
-def publish(proposal_id: int, request: Request, ops: OpsDep, actor: Publisher) -> Any:
+@router.post("/proposals/{proposal_id}/publish", response_model=ProposalPublic)
+def publish(proposal_id: DbId, ops: OpsDep, actor: Publisher) -> Any:
     """Make an approved proposal live through the connected store."""
-    return _guard(request, lambda: ops.curation.publish(actor, proposal_id))
+    return ops.curation.publish(actor, proposal_id)
 
 
-@router.get("/audit", response_model=list[AuditEntry])
+@router.get("/audit", response_model=list[AuditEntryPublic])
 def audit_log(
     ops: OpsDep,
     _: Reader,
     entity: Annotated[str | None, Query(pattern="^(proposal|task)$")] = None,
-    entity_id: int | None = None,
+    entity_id: DbId | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[AuditEntry]:
     """Who did what and when, newest first, with the record before and after."""
     return ops.curation.audit_log(entity, entity_id, limit)
-
-
-def _guard(request: Request, action: Callable[[], Any]) -> Any:
-    """Run a state change; a forbidden or conflicting one becomes 403 or 409."""
-    try:
-        return action()
-    except NotAllowed as exc:
-        return problem(request, 403, "forbidden", exc.message)
-    except CurationConflict as exc:
-        return problem(request, 409, "conflict", exc.message)

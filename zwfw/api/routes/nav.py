@@ -7,11 +7,13 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from zwfw.api.errors import responses
 from zwfw.core.errors import IndexNotReady
+from zwfw.core.pii import mask, safe_identifier
 from zwfw.core.records import App, Item
 from zwfw.nav import NavService, NavStep
 
-router = APIRouter(prefix="/v1", tags=["nav"])
+router = APIRouter(prefix="/v1", tags=["nav"], responses=responses(404))
 
 
 def get_nav(request: Request) -> NavService:
@@ -103,7 +105,13 @@ class NavResponse(BaseModel):
 
 @router.post("/nav", response_model=NavResponse)
 def navigate(body: NavRequest, nav: NavDep) -> NavResponse:
-    return _public(nav.step(body.session_id, body.need, body.answer, body.mode))
+    # The need and the answer are kept in the session store: mask what a citizen typed first.
+    need, answer = _masked(body.need), _masked(body.answer)
+    return _public(nav.step(safe_identifier(body.session_id), need, answer, body.mode))
+
+
+def _masked(text: str | None) -> str | None:
+    return mask(text) if text else text
 
 
 def _public(step: NavStep) -> NavResponse:

@@ -10,12 +10,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 
-from zwfw.api.auth import AdminDep
-from zwfw.core.errors import IndexNotReady
+from zwfw.api.auth import AdminDep, bearer_token
+from zwfw.api.errors import responses
+from zwfw.api.schemas import Timestamp
+from zwfw.core.errors import FeatureDisabled, Forbidden, IndexNotReady, Unauthorized
+from zwfw.core.pii import mask
+from zwfw.core.settings import Settings
 from zwfw.personal import (
     EventType,
     InvalidToken,
@@ -27,7 +31,7 @@ from zwfw.personal import (
     Verdict,
 )
 
-router = APIRouter(tags=["personal"])
+router = APIRouter(tags=["personal"], responses=responses(401, 403, 404))
 _bearer = HTTPBearer(auto_error=False, description="a user token from the identity system")
 _CONSENTS: Any = Field(
     default_factory=dict,
@@ -82,7 +86,7 @@ class ProfilePublic(BaseModel):
     values: dict[str, Any]
     consents: dict[str, list[Purpose]]
     id_card_on_file: bool
-    updated_at: dt.datetime
+    updated_at: Timestamp
 
 
 class EventCreate(BaseModel):
@@ -96,7 +100,7 @@ class EventCreate(BaseModel):
 class EventPublic(BaseModel):
     type: EventType
     item_id: str | None
-    at: dt.datetime
+    at: Timestamp
 
 
 class RecommendationPublic(BaseModel):
@@ -150,7 +154,10 @@ class EligiblePublic(BaseModel):
 def get_personal(request: Request) -> PersonalService:
     service: PersonalService | None = getattr(request.app.state, "personal", None)
     if service is None:
-        raise IndexNotReady("the personal space is not loaded")
+        settings: Settings = request.app.state.settings
+        if reason := settings.personal.disabled_reason():
+            raise FeatureDisabled(f"the personal space is disabled: {reason}")
+        raise IndexNotReady("the personal space is not loaded yet")
     return service
 
 
@@ -162,13 +169,10 @@ def current_user(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> str:
     """The caller's user id from a valid user token, or 401."""
-    token = credentials.credentials.strip() if credentials else ""
-    if not token:
-        raise _unauthorized("a user token is required")
     try:
-        return service.user_of(token)
+        return service.user_of(bearer_token(credentials, "a user"))
     except InvalidToken as exc:
-        raise _unauthorized(str(exc)) from None
+        raise Unauthorized(str(exc)) from None
 
 
 UserDep = Annotated[str, Depends(current_user)]
@@ -177,7 +181,7 @@ UserDep = Annotated[str, Depends(current_user)]
 def own_user(user_id: str, caller: UserDep) -> str:
     """The path's user id when it is the caller's own, or 403."""
     if user_id != caller:
-        raise HTTPException(403, detail="you may only access your own personal data")
+        raise Forbidden("you may only access your own personal data")
     return user_id
 
 
@@ -208,7 +212,9 @@ def delete_profile(user_id: OwnDep, service: PersonalDep) -> Response:
 
 @router.post("/v1/events", response_model=EventPublic, status_code=201)
 def record_event(body: EventCreate, caller: UserDep, service: PersonalDep) -> EventPublic:
-    event = service.record_event(caller, body.type, body.item_id, body.query, body.rating)
+    # The service masks the query; the item id is free text too, so it is masked here.
+    item_id = mask(body.item_id) if body.item_id else None
+    event = service.record_event(caller, body.type, item_id, body.query, body.rating)
     return EventPublic(type=event.type, item_id=event.item_id, at=event.at)
 
 
@@ -247,10 +253,6 @@ def eligible_users(
     return EligiblePublic(
         policy_id=page.policy_id, user_ids=page.user_ids, next_cursor=page.next_cursor
     )
-
-
-def _unauthorized(detail: str) -> HTTPException:
-    return HTTPException(401, detail=detail, headers={"WWW-Authenticate": "Bearer"})
 
 
 def _profile(profile: Profile) -> ProfilePublic:

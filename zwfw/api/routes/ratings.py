@@ -10,18 +10,18 @@ import math
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from zwfw.api.errors import problem
+from zwfw.api.errors import responses
 from zwfw.api.observability import OpsDep
+from zwfw.core.errors import RateLimited
 from zwfw.core.pii import mask
 from zwfw.core.records import doc_key
 from zwfw.ops import Click, Rating, TargetType
 from zwfw.ops.ratelimit import Limiter
 from zwfw.ops.ratings import MAX_COMMENT_CHARS, MAX_TAG_CHARS, MAX_TAGS
 
-router = APIRouter(prefix="/v1", tags=["feedback"])
+router = APIRouter(prefix="/v1", tags=["feedback"], responses=responses(429))
 
 
 class RatingTarget(BaseModel):
@@ -58,40 +58,42 @@ class ClickCreate(BaseModel):
     id: str = Field(min_length=1, max_length=200, description="the clicked result's id")
 
 
-@router.post(
-    "/ratings", response_model=RatingPublic, status_code=201, responses={429: {"model": None}}
-)
+@router.post("/ratings", response_model=RatingPublic, status_code=201)
 def rate(body: RatingCreate, request: Request, ops: OpsDep) -> Any:
-    if (limited := _limited(request, ops.rating_limiter)) is not None:
-        return limited
+    _limit(request, ops.rating_limiter)
     # Mask first: a number cut in half by the length limit would no longer look like one.
     tags = tuple(mask(t)[:MAX_TAG_CHARS] for t in body.tags)
     department = _department(request, body.target)
+    # Masked here, not only in the store: the target id is free text too (a typed number).
     rating = Rating(
-        body.target.type, body.target.id, body.score, tags, body.comment, body.session_id,
-        department,
+        body.target.type, mask(body.target.id), body.score, tags, body.comment,
+        body.session_id, department,
     )  # fmt: skip
     rating_id = ops.ratings.add(rating)
     return RatingPublic(id=rating_id, target=body.target, score=body.score, department=department)
 
 
-@router.post("/clicks", status_code=202, responses={429: {"model": None}})
+@router.post(
+    "/clicks",
+    status_code=202,
+    response_class=Response,
+    responses={202: {"description": "queued; the response has no body"}},
+)
 def click(body: ClickCreate, request: Request, ops: OpsDep) -> Response:
-    if (limited := _limited(request, ops.click_limiter)) is not None:
-        return limited
-    ops.querylog.record(Click(body.request_id, body.position, body.id))
+    _limit(request, ops.click_limiter)
+    # The request id is client-chosen text: mask it here, before any store sees it.
+    ops.querylog.record(Click(mask(body.request_id), body.position, body.id))
     return Response(status_code=202)
 
 
-def _limited(request: Request, limiter: Limiter) -> JSONResponse | None:
+def _limit(request: Request, limiter: Limiter) -> None:
+    """`RateLimited` (429 with Retry-After) when this client is over its budget."""
     # Keyed by address, not session id: a client chooses its session id freely.
     client = request.client.host if request.client else "unknown"
     wait = limiter.acquire(client)
-    if not wait:
-        return None
-    retry = str(math.ceil(wait))
-    detail = f"too many requests from this client; retry in {retry} s"
-    return problem(request, 429, "rate_limited", detail, headers={"Retry-After": retry})
+    if wait:
+        retry = math.ceil(wait)
+        raise RateLimited(f"too many requests from this client; retry in {retry} s", retry)
 
 
 def _department(request: Request, target: RatingTarget) -> str:
