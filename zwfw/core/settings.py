@@ -99,6 +99,9 @@ class QaSettings(BaseModel):
 class IndexerSettings(BaseModel):
     # A load fails as a whole when more than this share of its records is malformed.
     max_bad_share: float = Field(0.05, ge=0, le=1)
+    # One writer per index (zwfw.indexer.lock): a second writer waits this long, then fails
+    # with a message naming the holder. A full build holds the lock for its whole run.
+    lock_timeout_seconds: float = Field(10.0, ge=0)
 
 
 class AdminSettings(BaseModel):
@@ -149,6 +152,13 @@ class Settings(BaseSettings):
     index_dir: Path = Path("var/index")
     # Administrator-edited state (synonyms, FAQ edits, …): survives index rebuilds.
     state_db: Path = Path("var/state.sqlite")
+    # postgresql://… puts shared state in PostgreSQL; index writers then lock with a
+    # PostgreSQL advisory lock instead of a file lock, so replicas have one writer.
+    state_url: str | None = None
+    # Threads each worker process gives FAISS (OpenMP), BLAS and the encoder, applied once at
+    # start-up: a library's default of every core makes workers and neighbours wait on
+    # each other. ZWFW_ENCODER__THREADS overrides it for the encoder alone.
+    worker_threads: int = Field(1, ge=1, le=64)
     encoder: EncoderSettings = EncoderSettings()
     lexical: LexicalSettings = LexicalSettings()
     vector: VectorSettings = VectorSettings()

@@ -1,5 +1,10 @@
 """Full builds: records → docstore, lexical and vector indexes in a new build directory,
-then an atomic switch of `CURRENT`. Old builds beyond the last few are pruned."""
+then an atomic switch of `CURRENT`. Old builds beyond the last few are pruned.
+
+A build holds the index's writer lock from start to switch, so no upsert lands in the old
+build while the new one is written (it would be lost at the switch). Vectors of passages
+whose text is unchanged since the serving build are copied from it, not re-encoded.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +20,10 @@ from tqdm import tqdm
 
 from zwfw.core.records import Record
 from zwfw.core.settings import Settings
+from zwfw.indexer.crashpoints import reached
+from zwfw.indexer.recovery import writing
+from zwfw.indexer.reuse import Previous
+from zwfw.indexer.updater import passage_hash
 from zwfw.models import Segmenter
 from zwfw.models.encoders import Encoder
 from zwfw.search.docstore import DocStore, vid_range
@@ -46,16 +55,19 @@ def build_index(
     Nothing the serving build uses is touched until the final `switch_current`, so an
     exception anywhere before it leaves the previous index serving.
     """
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S.%f")
-    build = builds_dir(settings.index_dir) / f"{stamp}-{uuid.uuid4().hex[:6]}"
-    build.mkdir(parents=True)
-    try:
-        _write(build, records, settings, encoder, segmenter, progress)
-    except BaseException:
-        shutil.rmtree(build, ignore_errors=True)
-        raise
-    switch_current(settings.index_dir, build)
-    _prune(settings.index_dir, keep=build)
+    with writing(settings, "zwfw index"):
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S.%f")
+        build = builds_dir(settings.index_dir) / f"{stamp}-{uuid.uuid4().hex[:6]}"
+        build.mkdir(parents=True)
+        try:
+            _write(build, records, settings, encoder, segmenter, progress)
+        except BaseException:
+            shutil.rmtree(build, ignore_errors=True)
+            raise
+        reached("before_switch")
+        switch_current(settings.index_dir, build)
+        reached("after_switch")
+        _prune(settings.index_dir, keep=build)
     return build
 
 
@@ -78,19 +90,25 @@ def _write(
     )
     next_vid = {kind: vid_range(kind)[0] for kind in ("item", "app", "faq", "policy")}
     bar = tqdm(total=len(records), unit="doc", disable=not progress, desc="indexing")
+    previous = Previous.open(settings.index_dir, encoder.model_id)
     try:
         for start in range(0, len(records), _BATCH):
             batch = records[start : start + _BATCH]
             index_docs = [build_doc(r, segmenter) for r in batch]
+            hashes = [passage_hash(d.passage) for d in index_docs]
             vids = _assign_vids(batch, next_vid)
-            vectors.add(vids, encoder.encode_passages([d.passage for d in index_docs]))
+            vectors.add(vids, previous.vectors(index_docs, hashes, encoder))
             lexical.upsert(index_docs)
-            docs.put(zip(batch, vids, strict=True))
+            docs.apply(zip(batch, vids, hashes, strict=True))
             bar.update(len(batch))
+            bar.set_postfix(reused=previous.reused, encoded=previous.encoded, refresh=False)
+            if start == 0:
+                reached("mid_build")
         lexical.commit()
         vectors.save(build / "vectors.faiss")
     finally:
         bar.close()
+        previous.close()
         lexical.close()
         docs.close()
     write_manifest(
