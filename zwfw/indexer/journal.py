@@ -98,6 +98,7 @@ def clear_intent(build: Path) -> None:
 
 def commit(index: OpenIndex, change: Change) -> None:
     """Write the intent, apply it to the three stores, then drop it."""
+    reached("before_intent")
     write_intent(index.build, change)
     reached("after_intent")
     apply(index, change)
