@@ -74,7 +74,7 @@ class Runtime:
             if self._writer is None:
                 self._writer = create_writer_lock(self.settings)
             with writing(self.settings, owner, self._writer):
-                switched = self._follow_disk()
+                _, switched = self._follow_disk()
                 yield
         if switched:
             self._notify()
@@ -142,19 +142,18 @@ class Runtime:
         if stamp in (self._stamp, self._rejected) or not stamp[0]:
             return False
         with self._write_lock:  # the stamp is compared again under the lock: our own write
-            switched = self._follow_disk()  # may have moved it while we waited
-            changed = self._stamp == stamp or switched
+            reloaded, switched = self._follow_disk()  # may have moved it while we waited
         if switched:
             self._notify()
-        return changed
+        return reloaded
 
-    def _follow_disk(self) -> bool:
+    def _follow_disk(self) -> tuple[bool, bool]:
         """Reopen the build on disk if it is not the one served (caller holds `_write_lock`);
-        True when the build was switched. A build made with another encoder is refused and
-        the served one kept."""
+        returns (reopened, switched to another build). A build made with another encoder is
+        refused and the served one kept."""
         stamp = _stamp(self.settings.index_dir)
         if stamp == self._stamp or not stamp[0]:
-            return False
+            return False, False
         index = open_build(self.settings.index_dir / "builds" / stamp[0], self.settings)
         try:
             _check_encoder(index, self.encoder)
@@ -168,7 +167,7 @@ class Runtime:
         self._stamp = stamp
         log.info("index reloaded: %s", index.build.name)
         old.close()
-        return old.build != index.build
+        return True, old.build != index.build
 
     def _notify(self) -> None:
         """Followers of a build switch (FAQ edits to re-apply, the personal space's policies);
