@@ -14,7 +14,7 @@ import pytest
 from fakes import HashEncoder
 
 from zwfw.core.records import Faq
-from zwfw.core.settings import Settings
+from zwfw.core.settings import Settings, VectorSettings
 from zwfw.indexer import build_index, upsert
 from zwfw.indexer.check import check_index
 from zwfw.indexer.journal import Change, apply, intent_path, pending, write_intent
@@ -23,7 +23,7 @@ from zwfw.indexer.recovery import partial_builds, recover, writing
 from zwfw.models import Segmenter
 from zwfw.search import open_current
 from zwfw.search.fields import build_doc
-from zwfw.search.store import current_build
+from zwfw.search.store import current_build, read_manifest
 
 FAQS = [Faq(id=f"f{i}", question=f"第{i}个问题怎么办理", answer="答") for i in range(20)]
 
@@ -206,3 +206,35 @@ def test_the_postgres_advisory_lock_is_chosen_with_a_state_url_and_excludes_writ
     second = PgAdvisoryLock(url, tmp_path)
     second.acquire("replica B", 1)
     second.release()
+
+
+def _records(settings: Settings) -> dict[str, str]:
+    index = open_current(settings)
+    try:
+        return index.docs.data()
+    finally:
+        index.close()
+
+
+def test_a_rebuild_from_the_serving_build_equals_one_from_scratch(
+    settings: Settings, segmenter: Segmenter, tmp_path: Path
+) -> None:
+    wanted = [*FAQS[2:], Faq(id="f5", question="改过的第5个问题", answer="答"),
+              Faq(id="g1", question="新增的问题", answer="答")]  # fmt: skip
+    build = build_index(wanted, settings, HashEncoder(), segmenter)
+    assert read_manifest(build)["from_build"]  # made from a copy plus the difference
+    scratch = Settings(index_dir=tmp_path / "scratch")
+    build_index(wanted, scratch, HashEncoder(), segmenter, incremental=False)
+    assert _records(settings) == _records(scratch)
+    assert check_index(settings).consistent and check_index(settings).documents == 19
+
+
+def test_a_rebuild_that_would_pile_up_hnsw_tombstones_starts_from_scratch(
+    tmp_path: Path, segmenter: Segmenter
+) -> None:
+    settings = Settings(index_dir=tmp_path, vector=VectorSettings(hnsw_threshold=0))
+    build_index(FAQS, settings, HashEncoder(), segmenter)
+    changed = [Faq(id=f.id, question=f"{f.question}？", answer="答") for f in FAQS[:10]]
+    build = build_index([*changed, *FAQS[10:]], settings, HashEncoder(), segmenter)
+    assert "from_build" not in read_manifest(build)
+    assert check_index(settings).consistent

@@ -20,6 +20,7 @@ from zwfw.indexer.lock import WriterLock, create_writer_lock, holding
 from zwfw.search.store import OpenIndex, builds_dir, current_build, open_build, open_current
 
 log = logging.getLogger(__name__)
+BUILDING = "BUILDING"  # present in a build directory until the build is complete
 
 
 @contextlib.contextmanager
@@ -58,11 +59,15 @@ def open_for_writing(settings: Settings, owner: str, encoder_id: str) -> Iterato
 
 
 def partial_builds(index_dir: Path) -> list[Path]:
-    """Build directories without a manifest: a build writes its manifest last."""
+    """Build directories whose build did not finish: still marked, or without a manifest."""
     root = builds_dir(index_dir)
     if not root.is_dir():
         return []
-    return sorted(p for p in root.iterdir() if p.is_dir() and not (p / "manifest.json").exists())
+    return sorted(
+        p
+        for p in root.iterdir()
+        if p.is_dir() and ((p / BUILDING).exists() or not (p / "manifest.json").exists())
+    )
 
 
 def recover(settings: Settings) -> bool:

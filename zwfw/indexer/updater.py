@@ -11,6 +11,7 @@ import hashlib
 from collections.abc import Sequence
 
 import numpy as np
+from tqdm import tqdm
 
 from zwfw.core.errors import NotFound
 from zwfw.core.records import Record, doc_key
@@ -19,6 +20,8 @@ from zwfw.models import Segmenter
 from zwfw.models.encoders import Encoder
 from zwfw.search.fields import IndexDoc, build_doc
 from zwfw.search.store import OpenIndex
+
+_BATCH = 256  # passages per encoder call: progress moves, memory stays small
 
 
 def passage_hash(passage: str) -> str:
@@ -35,23 +38,33 @@ def upsert(
     under HNSW), so a concurrent search never pairs the old vector with the new record.
     Text that did not change keeps its vector (copied, not re-encoded).
     """
+    change = plan_upsert(index, records, encoder, segmenter)
+    if change is not None:
+        commit(index, change)
+
+
+def plan_upsert(
+    index: OpenIndex,
+    records: Sequence[Record],
+    encoder: Encoder,
+    segmenter: Segmenter,
+    progress: bool = False,
+) -> Change | None:
+    """The change that upserts `records` (None when there are none); nothing is written."""
     records = list({doc_key(r.kind, r.id): r for r in records}.values())  # last one wins
     if not records:
-        return
+        return None
     keys = [doc_key(r.kind, r.id) for r in records]
     old = [v for v in (index.docs.vid_of(k) for k in keys) if v is not None]
     docs = [build_doc(r, segmenter) for r in records]
     hashes = [passage_hash(d.passage) for d in docs]
-    commit(
-        index,
-        Change(
-            records=records,
-            vids=_fresh_vids(index, records),
-            hashes=list(hashes),
-            vectors=_vectors(index, docs, hashes, encoder),
-            docs=docs,
-            drop_vids=old,
-        ),
+    return Change(
+        records=records,
+        vids=_fresh_vids(index, records),
+        hashes=list(hashes),
+        vectors=_vectors(index, docs, hashes, encoder, progress),
+        docs=docs,
+        drop_vids=old,
     )
 
 
@@ -78,7 +91,11 @@ def _fresh_vids(index: OpenIndex, records: Sequence[Record]) -> list[int]:
 
 
 def _vectors(
-    index: OpenIndex, docs: Sequence[IndexDoc], hashes: Sequence[str], encoder: Encoder
+    index: OpenIndex,
+    docs: Sequence[IndexDoc],
+    hashes: Sequence[str],
+    encoder: Encoder,
+    progress: bool,
 ) -> np.ndarray:
     known = index.docs.hashes()
     live = set(index.vectors.ids().tolist())
@@ -87,6 +104,10 @@ def _vectors(
     if reuse:
         out[list(reuse)] = index.vectors.vectors(list(reuse.values()))
     todo = [i for i in range(len(docs)) if i not in reuse]
-    if todo:
-        out[todo] = encoder.encode_passages([docs[i].passage for i in todo])
+    bar = tqdm(total=len(todo), unit="doc", disable=not progress, desc="encoding")
+    with bar:
+        for start in range(0, len(todo), _BATCH):
+            part = todo[start : start + _BATCH]
+            out[part] = encoder.encode_passages([docs[i].passage for i in part])
+            bar.update(len(part))
     return out

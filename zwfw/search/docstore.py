@@ -123,6 +123,12 @@ class DocStore:
             rows = self._db.execute("SELECT hash, vid FROM docs WHERE hash IS NOT NULL").fetchall()
         return {h: int(v) for h, v in rows}
 
+    def data(self) -> dict[str, str]:
+        """Every key with its record's stored JSON (a rebuild finds what changed)."""
+        with self._lock:
+            rows = self._db.execute("SELECT key, data FROM docs").fetchall()
+        return dict(rows)
+
     def vids(self) -> dict[str, int]:
         """Every key with its vector id (consistency checks)."""
         with self._lock:
