@@ -28,6 +28,7 @@ from zwfw.search import OpenIndex, SearchService, open_build, open_current
 from zwfw.search.store import current_build, read_manifest
 from zwfw.search.suggest import SuggestEntry, Suggester, build_suggester
 from zwfw.search.synonyms import SynonymStore
+from zwfw.search.vector.threads import own_threads
 from zwfw.search.vocab import Vocabulary
 
 log = logging.getLogger(__name__)
@@ -213,8 +214,13 @@ def _check_encoder(index: OpenIndex, encoder: CachedEncoder) -> None:
 
 
 def build_tools(settings: Settings) -> tuple[Segmenter, CachedEncoder]:
-    """The language tools an index build and a runtime both need."""
-    return Segmenter(), create_encoder(settings.encoder)
+    """The language tools an index build and a runtime both need; the process's thread
+    pools are sized here, once, after the encoder's engine is loaded."""
+    threads = settings.encoder.threads or settings.worker_threads
+    encoder = create_encoder(settings.encoder.model_copy(update={"threads": threads}))
+    pools = own_threads(settings.worker_threads)
+    log.info("thread pools: encoder %d, FAISS/BLAS/OpenMP %s", threads, pools)
+    return Segmenter(), encoder
 
 
 def _reranker(settings: Settings) -> BlendReranker:

@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Protocol
 
-from zwfw.core.errors import BackendUnavailable, ConfigError
+from zwfw.core.errors import BackendUnavailable, ConfigError, MissingDependency
 from zwfw.core.settings import Settings
 
 _POLL_SECONDS = 0.05
@@ -160,7 +160,10 @@ class PgAdvisoryLock:
             self._conn = None
 
     def _connect(self, owner: str) -> Any:
-        import psycopg
+        try:
+            import psycopg
+        except ImportError as exc:
+            raise MissingDependency("psycopg", "pg") from exc
 
         try:
             return psycopg.connect(
