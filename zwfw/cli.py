@@ -172,16 +172,20 @@ def evaluate(
 
 @app.command()
 def upsert(sources: list[Path], index_dir: IndexDir = None) -> None:
-    """Add or replace the records of JSONL files in the serving index, without a rebuild."""
-    from zwfw.indexer import load_sources
-    from zwfw.runtime import load_runtime
+    """Add or replace the records of JSONL files in the serving index, without a rebuild.
+
+    Holds the index's writer lock: a second writer waits, then fails with a clear message.
+    """
+    from zwfw.indexer import load_sources, upsert
+    from zwfw.indexer.recovery import open_for_writing
+    from zwfw.runtime import build_tools
 
     try:
         settings = _settings(index_dir)
         loaded = load_sources(sources, settings.indexer.max_bad_share)
-        runtime = load_runtime(settings)
-        runtime.upsert(loaded.records)
-        runtime.close()
+        segmenter, encoder = build_tools(settings)
+        with open_for_writing(settings, "zwfw upsert", encoder.model_id) as index:
+            upsert(index, loaded.records, encoder, segmenter)
     except ZwfwError as exc:
         raise _fail(exc) from exc
     typer.echo(f"upserted {len(loaded.records)} records ({len(loaded.bad)} skipped)")
@@ -193,12 +197,15 @@ def delete(
     index_dir: IndexDir = None,
 ) -> None:
     """Delete documents from the serving index, without a rebuild."""
-    from zwfw.runtime import load_runtime
+    from zwfw.indexer import delete
+    from zwfw.indexer.recovery import open_for_writing
+    from zwfw.runtime import build_tools
 
     try:
-        runtime = load_runtime(_settings(index_dir))
-        runtime.delete(keys)
-        runtime.close()
+        settings = _settings(index_dir)
+        _, encoder = build_tools(settings)
+        with open_for_writing(settings, "zwfw delete", encoder.model_id) as index:
+            delete(index, keys)
     except ZwfwError as exc:
         raise _fail(exc) from exc
     typer.echo(f"deleted {len(keys)} documents")
@@ -221,6 +228,35 @@ def migrate() -> None:
     finally:
         storage.close()
     typer.echo(f"state database at migration {revision}")
+
+
+@app.command()
+def check(
+    index_dir: IndexDir = None,
+    repair: Annotated[
+        bool, typer.Option(help="first roll interrupted writes forward (takes the writer lock)")
+    ] = False,
+) -> None:
+    """Prove that the docstore, the lexical index and FAISS of the serving build agree.
+
+    Exits 0 when they do, 1 with the disagreements listed when they do not.
+    """
+    from zwfw.indexer.check import check_index
+    from zwfw.indexer.recovery import writing
+
+    settings = _settings(index_dir)
+    try:
+        if repair:
+            with writing(settings, "zwfw check --repair"):
+                pass
+        report = check_index(settings)
+    except ZwfwError as exc:
+        raise _fail(exc) from exc
+    for problem in report.problems:
+        typer.secho(f"inconsistent: {problem}", fg=typer.colors.RED, err=True)
+    if not report.consistent:
+        raise typer.Exit(code=1)
+    typer.echo(f"consistent: build {report.build}, {report.documents} documents in every store")
 
 
 @app.command("hash-token")

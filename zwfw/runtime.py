@@ -5,9 +5,10 @@ Kept free of FastAPI so the CLI and benchmarks build exactly what the server ser
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,15 +16,19 @@ from zwfw.core.errors import ConfigError
 from zwfw.core.records import Record
 from zwfw.core.settings import Settings
 from zwfw.indexer import delete, upsert
+from zwfw.indexer.journal import pending
+from zwfw.indexer.lock import IndexBusy, WriterLock, create_writer_lock
+from zwfw.indexer.recovery import writing
 from zwfw.models import Segmenter
 from zwfw.models.encoders import CachedEncoder, create_encoder
 from zwfw.models.encoders.use import UseEncoder
 from zwfw.qa import QaService
 from zwfw.qa.rerank import BlendReranker
-from zwfw.search import OpenIndex, SearchService, open_current
-from zwfw.search.store import current_build
+from zwfw.search import OpenIndex, SearchService, open_build, open_current
+from zwfw.search.store import current_build, read_manifest
 from zwfw.search.suggest import SuggestEntry, Suggester, build_suggester
 from zwfw.search.synonyms import SynonymStore
+from zwfw.search.vector.threads import own_threads
 from zwfw.search.vocab import Vocabulary
 from zwfw.storage import open_storage
 
@@ -44,20 +49,37 @@ class Runtime:
     listeners: list[Callable[[Runtime], None]] = field(default_factory=list)
     # Frequent queries from the query log, offered as completions (see api.services).
     popular_queries: Callable[[], Sequence[str]] | None = None
+    # Serialises this process's writers and reloads; `_writer` excludes other processes.
     _write_lock: threading.Lock = field(default_factory=threading.Lock)
+    _writer: WriterLock | None = None
     _derived_lock: threading.Lock = field(default_factory=threading.Lock)
     _derived_stale: threading.Event = field(default_factory=threading.Event)
-    _stamp: tuple[str, float] = ("", 0.0)
+    _stamp: tuple[str, int] = ("", 0)
+    _rejected: tuple[str, int] = ("", 0)  # a build refused at reload, not retried until it changes
 
     def upsert(self, records: Sequence[Record]) -> None:
-        with self._write_lock:
+        with self._writing("server upsert"):
             upsert(self.index, records, self.encoder, self.segmenter)
             self._after_write()
 
     def delete(self, keys: Sequence[str]) -> None:
-        with self._write_lock:
+        with self._writing("server delete"):
             delete(self.index, keys)
             self._after_write()
+
+    @contextlib.contextmanager
+    def _writing(self, owner: str) -> Iterator[None]:
+        """Write under the index's writer lock, on the build as it is on disk now: another
+        process may have updated or switched it since this one last looked."""
+        switched = False
+        with self._write_lock:
+            if self._writer is None:
+                self._writer = create_writer_lock(self.settings)
+            with writing(self.settings, owner, self._writer):
+                _, switched = self._follow_disk()
+                yield
+        if switched:
+            self._notify()
 
     def refresh_derived(self) -> None:
         """Rebuild vocabulary and completions in the background (e.g. new popular queries)."""
@@ -114,26 +136,49 @@ class Runtime:
         """Reopen the index when another process switched builds or updated this one.
 
         Called about once a second by the server, so `zwfw index` and `zwfw upsert` run
-        beside a live server take effect without a restart.
+        beside a live server take effect without a restart. An update that a killed writer
+        left half done is rolled forward here when no other writer holds the lock.
         """
+        _recover_if_free(self.settings)
+        stamp = _stamp(self.settings.index_dir)
+        if stamp in (self._stamp, self._rejected) or not stamp[0]:
+            return False
+        with self._write_lock:  # the stamp is compared again under the lock: our own write
+            reloaded, switched = self._follow_disk()  # may have moved it while we waited
+        if switched:
+            self._notify()
+        return reloaded
+
+    def _follow_disk(self) -> tuple[bool, bool]:
+        """Reopen the build on disk if it is not the one served (caller holds `_write_lock`);
+        returns (reopened, switched to another build). A build made with another encoder is
+        refused and the served one kept."""
         stamp = _stamp(self.settings.index_dir)
         if stamp == self._stamp or not stamp[0]:
-            return False
-        with self._write_lock:
-            old = self.index
-            self.index = open_current(self.settings)
-            _check_encoder(self.index, self.encoder)
-            self.search.index = self.index
-            self.derive()
-            self._stamp = stamp
-        log.info("index reloaded: %s", self.index.build.name)
+            return False, False
+        index = open_build(self.settings.index_dir / "builds" / stamp[0], self.settings)
+        try:
+            _check_encoder(index, self.encoder)
+        except ConfigError:
+            index.close()
+            self._rejected = stamp
+            raise
+        old, self.index = self.index, index
+        self.search.index = index
+        self.derive()
+        self._stamp = stamp
+        log.info("index reloaded: %s", index.build.name)
         old.close()
+        return True, old.build != index.build
+
+    def _notify(self) -> None:
+        """Followers of a build switch (FAQ edits to re-apply, the personal space's policies);
+        an update in place needs none of them."""
         for listener in self.listeners:
             try:
                 listener(self)
             except Exception:  # one failing follower must not stop the others
                 log.exception("a listener failed after the index reload")
-        return True
 
     def close(self) -> None:
         self.wait_for_derived()
@@ -141,11 +186,23 @@ class Runtime:
         self.synonyms.close()
 
 
-def _stamp(index_dir: Path) -> tuple[str, float]:
+def _stamp(index_dir: Path) -> tuple[str, int]:
+    """(build name, generation): every committed update raises the build's generation."""
     build = current_build(index_dir)
     if build is None:
-        return ("", 0.0)
-    return (build.name, (build / "manifest.json").stat().st_mtime)
+        return ("", 0)
+    try:
+        return (build.name, int(read_manifest(build).get("generation", 0)))
+    except (OSError, ValueError):  # switched or replaced while read: the next tick sees it
+        return ("", 0)
+
+
+def _recover_if_free(settings: Settings) -> None:
+    """Roll forward an update whose writer died, unless a live writer holds the lock."""
+    build = current_build(settings.index_dir)
+    if build is not None and pending(build):
+        with contextlib.suppress(IndexBusy), writing(settings, "server recovery", timeout=0):
+            pass
 
 
 def _check_encoder(index: OpenIndex, encoder: CachedEncoder) -> None:
@@ -161,9 +218,13 @@ QUERY_VECTOR_TTL_SECONDS = 86_400  # a day: the same index and model give the sa
 
 
 def build_tools(settings: Settings) -> tuple[Segmenter, CachedEncoder]:
-    """The language tools an index build and a runtime both need. With Redis configured the
-    query-vector cache gains a shared level, so replicas reuse each other's encodings."""
-    encoder = create_encoder(settings.encoder)
+    """The language tools an index build and a runtime both need; the process's thread
+    pools are sized here, once, after the encoder's engine is loaded. With Redis configured
+    the query-vector cache gains a shared level, so replicas reuse each other's encodings."""
+    threads = settings.encoder.threads or settings.worker_threads
+    encoder = create_encoder(settings.encoder.model_copy(update={"threads": threads}))
+    pools = own_threads(settings.worker_threads)
+    log.info("thread pools: encoder %d, FAISS/BLAS/OpenMP %s", threads, pools)
     if settings.redis_url is not None:
         from zwfw.models.encoders.cache import RedisVectorCache
         from zwfw.storage.kv import redis_client
@@ -185,6 +246,7 @@ def load_runtime(
     settings: Settings, tools: tuple[Segmenter, CachedEncoder] | None = None
 ) -> Runtime:
     segmenter, encoder = tools or build_tools(settings)
+    _recover_if_free(settings)
     index = open_current(settings)
     _check_encoder(index, encoder)
     synonyms = SynonymStore(open_storage(settings), poll_seconds=settings.state_poll_seconds)
@@ -192,5 +254,5 @@ def load_runtime(
     qa = QaService(search, settings.qa, _reranker(settings))
     runtime = Runtime(settings, segmenter, encoder, index, search, qa, synonyms)
     runtime.derive()
-    runtime._stamp = _stamp(settings.index_dir)
+    runtime._stamp = (index.build.name, int(index.manifest.get("generation", 0)))
     return runtime

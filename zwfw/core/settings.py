@@ -149,6 +149,9 @@ class QaSettings(_Group):
 class IndexerSettings(_Group):
     # A load fails as a whole when more than this share of its records is malformed.
     max_bad_share: float = Field(0.05, ge=0, le=1)
+    # One writer per index (zwfw.indexer.lock): a second writer waits this long, then fails
+    # with a message naming the holder. A full build holds the lock for its whole run.
+    lock_timeout_seconds: float = Field(10.0, ge=0)
 
 
 class AdminSettings(_Group):
@@ -223,6 +226,10 @@ class Settings(BaseSettings):
     # between replicas; without it they live in process.
     redis_url: SecretStr | None = None
     redis_prefix: str = "zwfw:"
+    # Threads each worker process gives FAISS (OpenMP), BLAS and the encoder, applied once at
+    # start-up: a library's default of every core makes workers and neighbours wait on
+    # each other. ZWFW_ENCODER__THREADS overrides it for the encoder alone.
+    worker_threads: int = Field(1, ge=1, le=64)
     encoder: EncoderSettings = EncoderSettings()
     lexical: LexicalSettings = LexicalSettings()
     vector: VectorSettings = VectorSettings()

@@ -1,7 +1,9 @@
-"""SQLite store of the canonical records, keyed by `kind:id`, with the integer vector ids."""
+"""SQLite store of the canonical records, keyed by `kind:id`, with the integer vector ids and
+a hash of the text each vector was encoded from (so unchanged text keeps its vector)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import threading
@@ -26,10 +28,18 @@ CREATE TABLE IF NOT EXISTS docs (
     key TEXT PRIMARY KEY,
     kind TEXT NOT NULL,
     vid INTEGER NOT NULL UNIQUE,
-    data TEXT NOT NULL
+    data TEXT NOT NULL,
+    hash TEXT
 );
 CREATE INDEX IF NOT EXISTS docs_kind ON docs(kind);
 """
+# Replacing a key keeps the row and swaps vid and data. A vid that another key already holds
+# is an error (UNIQUE), never a silent replacement of that other document.
+_UPSERT = (
+    "INSERT INTO docs(key, kind, vid, data, hash) VALUES (?,?,?,?,?) ON CONFLICT(key) DO UPDATE"
+    " SET kind=excluded.kind, vid=excluded.vid, data=excluded.data, hash=excluded.hash"
+)
+Row = tuple[Record, int, str | None]  # a record, its vector id, its passage hash
 
 
 class DocStore:
@@ -40,10 +50,19 @@ class DocStore:
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.executescript(_SCHEMA)
+        self._add_hash_column()
         self._lock = threading.Lock()
         # Parsed records by key: validation costs more than the SQLite lookup itself, and
         # the same popular records come back query after query. Cleared on every write.
         self._parsed: dict[str, Record] = {}
+
+    def _add_hash_column(self) -> None:
+        """Builds from before passage hashes get the column (NULL: re-encoded once)."""
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(docs)")}
+        if "hash" not in columns:
+            # A read-only copy stays as it is: reads never need the hash.
+            with contextlib.suppress(sqlite3.OperationalError):
+                self._db.execute("ALTER TABLE docs ADD COLUMN hash TEXT")
 
     def close(self) -> None:
         self._db.close()
@@ -70,22 +89,51 @@ class DocStore:
         return None if row is None else int(row[0])
 
     def put(self, rows: Iterable[tuple[Record, int]]) -> None:
+        self.apply([(r, vid, None) for r, vid in rows], ())
+
+    def apply(self, rows: Iterable[Row], deletes: Sequence[str] = ()) -> None:
+        """Upsert `rows` and delete `deletes` keys in one transaction (all or nothing)."""
         data = [
-            (doc_key(r.kind, r.id), r.kind, vid, json.dumps(record_to_dict(r), ensure_ascii=False))
-            for r, vid in rows
+            (
+                doc_key(r.kind, r.id),
+                r.kind,
+                vid,
+                json.dumps(record_to_dict(r), ensure_ascii=False),
+                digest,
+            )
+            for r, vid, digest in rows
         ]
         with self._lock:
-            self._db.execute("BEGIN")
-            self._db.executemany(
-                "INSERT OR REPLACE INTO docs(key, kind, vid, data) VALUES (?,?,?,?)", data
-            )
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.executemany("DELETE FROM docs WHERE key=?", [(k,) for k in deletes])
+                self._db.executemany(_UPSERT, data)
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
             self._db.execute("COMMIT")
             self._parsed.clear()
 
     def delete(self, keys: Sequence[str]) -> None:
+        self.apply((), keys)
+
+    def hashes(self) -> dict[str, int]:
+        """Passage hash → vector id, for reusing vectors of unchanged text."""
         with self._lock:
-            self._db.executemany("DELETE FROM docs WHERE key=?", [(k,) for k in keys])
-            self._parsed.clear()
+            rows = self._db.execute("SELECT hash, vid FROM docs WHERE hash IS NOT NULL").fetchall()
+        return {h: int(v) for h, v in rows}
+
+    def data(self) -> dict[str, str]:
+        """Every key with its record's stored JSON (a rebuild finds what changed)."""
+        with self._lock:
+            rows = self._db.execute("SELECT key, data FROM docs").fetchall()
+        return dict(rows)
+
+    def vids(self) -> dict[str, int]:
+        """Every key with its vector id (consistency checks)."""
+        with self._lock:
+            rows = self._db.execute("SELECT key, vid FROM docs").fetchall()
+        return {k: int(v) for k, v in rows}
 
     def get(self, keys: Sequence[str]) -> dict[str, Record]:
         return {key: rec for key, _, rec in self._rows("key", list(keys))}

@@ -74,6 +74,28 @@ class FaissStore:
             )
             self._dead.difference_update(ids)
 
+    def ids(self, live: bool = True) -> I64:
+        """Every stored id; with `live`, tombstones excluded (consistency checks, reuse)."""
+        with self._lock:
+            stored = faiss.vector_to_array(self._index.id_map).astype(np.int64)
+        if live and self._dead:
+            stored = stored[~np.isin(stored, np.fromiter(self._dead, dtype=np.int64))]
+        return stored
+
+    def missing(self, ids: Sequence[int]) -> list[int]:
+        """The ids not stored at all: a replayed write adds only these, so HNSW (which cannot
+        remove) never holds one id twice."""
+        present = set(self.ids(live=False).tolist())
+        return [int(i) for i in ids if int(i) not in present]
+
+    def vectors(self, ids: Sequence[int]) -> F32:
+        """The stored vectors of `ids` (all must be present), to reuse unchanged text's vector."""
+        out = np.empty((len(ids), self.dim), dtype=np.float32)
+        with self._lock:
+            for row, i in enumerate(ids):
+                out[row] = self._index.reconstruct(int(i))
+        return out
+
     def remove(self, ids: Sequence[int]) -> None:
         with self._lock:
             if self._hnsw:
