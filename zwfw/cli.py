@@ -73,13 +73,17 @@ def serve(
             _build(settings, [DEMO_DATA])
         except ZwfwError as exc:
             raise _fail(exc) from exc
+    from zwfw.api.demo import banner, with_demo_tokens
     from zwfw.api.http_protocol import Utf8TargetH11Protocol
 
+    settings, demo_tokens = with_demo_tokens(settings) if demo else (settings, False)
+    host, port = host or settings.api.host, port or settings.api.port
+    typer.echo(banner(host, port, demo_tokens))
     try:
         uvicorn.run(
             create_app(settings),
-            host=host or settings.api.host,
-            port=port or settings.api.port,
+            host=host,
+            port=port,
             http=Utf8TargetH11Protocol,
             log_config=None,  # our JSON lines, not uvicorn's plain text
         )

@@ -9,6 +9,7 @@ from the stored sets (`*.jsonl` in `ZWFW_ADMIN__EVAL_SETS_DIR`, default the bund
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -16,15 +17,18 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 
 from zwfw.api.deps import RuntimeDep
+from zwfw.api.observability import OpsDep
 from zwfw.api.routes.curation import current_actor, requires
 from zwfw.core.errors import InvalidQuery, NotFound
 from zwfw.core.settings import Settings
 from zwfw.evaluation import eval_faq, eval_items, read_jsonl
-from zwfw.ops import Actor, Permission, hash_token
+from zwfw.ops import Actor, Period, Permission, hash_token
+from zwfw.qa import Action
 
 router = APIRouter(prefix="/v1/admin", tags=["console"])
 BUNDLED_SETS = Path(__file__).resolve().parents[3] / "data" / "eval"
 MAX_QUERIES = 500
+COVERAGE_DAYS, COVERAGE_QUERIES = 30, 200
 
 
 class WhoAmI(BaseModel):
@@ -96,3 +100,25 @@ def _named(request: Request, name: str | None) -> list[dict[str, Any]]:
 
 def _kind(rows: list[dict[str, Any]]) -> Literal["items", "faq"]:
     return "faq" if rows and "faq_ids" in rows[0] else "items"
+
+
+class Covered(BaseModel):
+    question: str
+    count: int = Field(description="how often it was asked in the window")
+    was_handed_off: bool
+
+
+@router.get("/faq-coverage", response_model=list[Covered])
+def faq_coverage(faq_id: str, runtime: RuntimeDep, ops: OpsDep, _: Reader) -> list[Covered]:
+    """Logged questions of the last 30 days (handed off first, then the most frequent) that
+    the FAQ entry `faq_id` answers now. Asked of the QA service directly, so the check
+    itself is not logged as citizens' questions."""
+    period = Period(since=time.time() - COVERAGE_DAYS * 86_400)
+    handed = {r.query: r.count for r in ops.analytics.handoff_queries(period, COVERAGE_QUERIES)}
+    asked = {r.query: r.count for r in ops.analytics.top_queries(period, COVERAGE_QUERIES)}
+    found = []
+    for question, count in ({**asked, **handed}).items():
+        result = runtime.qa.ask(question)
+        if result.action is Action.ANSWER and result.sources and result.sources[0].id == faq_id:
+            found.append(Covered(question=question, count=count, was_handed_off=question in handed))
+    return sorted(found, key=lambda c: (not c.was_handed_off, -c.count))
