@@ -16,10 +16,9 @@ from typing import Any
 
 import httpx
 import pytest
+from e2e_support import CHROMIUM, TOKENS
 
 from zwfw.ops import hash_token
-
-from e2e_support import CHROMIUM, TOKENS
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}

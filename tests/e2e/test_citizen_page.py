@@ -106,7 +106,9 @@ def test_three_turn_chat_then_elderly_mode_chat_in_large_type(
         reply = _chat(phone, "办户照要多少钱")
     assert sent.value.post_data_json["mode"] == "elder"
     assert "http" not in reply.locator(".reply").inner_text()  # elderly replies carry no URLs
-    size = phone.evaluate("parseFloat(getComputedStyle(document.querySelector('.msg.bot .reply')).fontSize)")
+    size = phone.evaluate(
+        "parseFloat(getComputedStyle(document.querySelector('.msg.bot .reply')).fontSize)"
+    )
     assert size >= 18
     heights = phone.evaluate(
         "[...document.querySelectorAll('#chat button:not([hidden]), #chat input')]"

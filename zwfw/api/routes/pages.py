@@ -22,6 +22,10 @@ from zwfw.core.records import Item, doc_key, record_to_dict
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
 
 router = APIRouter(tags=["pages"])
+_MEDIA = {".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml"}
+_CACHE = {"Cache-Control": "no-cache"}  # revalidate: an upgrade must not serve stale scripts
+_STATIC_NAME = r"^[a-z0-9_-]+\.(js|css|svg)$"
+Kind = Literal["item", "app", "faq", "policy"]
 
 
 @router.get("/", include_in_schema=False)
@@ -59,7 +63,7 @@ def pages_config(request: Request, runtime: RuntimeDep) -> PagesConfig:
 
 
 @router.get("/v1/records/{kind}/{record_id}", tags=["pages"])
-def record(kind: Literal["item", "app", "faq", "policy"], record_id: str, runtime: RuntimeDep) -> Any:
+def record(kind: Kind, record_id: str, runtime: RuntimeDep) -> Any:
     """One record as indexed (an item with its whole service guide), for the item page."""
     key = doc_key(kind, record_id)
     found = runtime.index.docs.get([key]).get(key)
@@ -86,16 +90,10 @@ def _filter_options(runtime: Any) -> tuple[list[tuple[str, str]], list[str]]:
     return _OPTIONS[key]
 
 
-_MEDIA = {".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml"}
-
-
 @router.get("/static/{name}", include_in_schema=False)
-def static_file(name: Annotated[str, Path_(pattern=r"^[a-z0-9_-]+\.(js|css|svg)$")]) -> FileResponse:
+def static_file(name: Annotated[str, Path_(pattern=_STATIC_NAME)]) -> FileResponse:
     """The pages' scripts and styles; a flat folder, and the name pattern admits no path."""
     path = STATIC_DIR / name
     if not path.is_file():
         raise NotFound(f"no static file {name}")
     return FileResponse(path, media_type=_MEDIA[path.suffix], headers=_CACHE)
-
-
-_CACHE = {"Cache-Control": "no-cache"}  # revalidate: an upgrade must not serve stale scripts

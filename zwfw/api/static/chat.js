@@ -36,8 +36,10 @@
         card.type === "item" ? el("button", {type: "button", onclick: () => { show(false); window.zwfw.openDetail("item", card.id); }}, "查看办事指南")
           : (card.url ? el("a", {href: card.url, target: "_blank", rel: "noopener"}, "打开应用") : null)));
     }
-    if (turn.sources.length) {
-      msg.append(el("div", {class: "sources"}, "来源：", turn.sources.map((s, i) => [i ? "；" : "",
+    // Regional variants of one service share a title: name each source once.
+    const sources = turn.sources.filter((s, i) => turn.sources.findIndex(t => t.title === s.title) === i);
+    if (sources.length) {
+      msg.append(el("div", {class: "sources"}, "来源：", sources.map((s, i) => [i ? "；" : "",
         s.url ? el("a", {href: s.url, target: "_blank", rel: "noopener"}, s.title) : s.title])));
     }
     if (turn.options.length) {

@@ -155,7 +155,7 @@ function guideFields(kind, rec) {
     add("办理时限", [rec.promised_time_limit && "承诺 " + rec.promised_time_limit, rec.legal_time_limit && "法定 " + rec.legal_time_limit].filter(Boolean).join("；"));
     add("办理地点", rec.location);
     add("网上办理", rec.online_available ? el("span", {class: "badge"}, "可全程网办") : "需到现场办理",
-      rec.online_url ? el("span", {}, " ", el("a", {href: rec.online_url, target: "_blank", rel: "noopener"}, "在线办理")) : null);
+      rec.online_url ? el("span", {}, " ", el("a", {href: rec.online_url, target: "_blank", rel: "noopener"}, rec.online_available ? "在线办理" : "网上预约或申报入口")) : null);
     add("咨询电话", rec.consult_phone ? el("a", {href: "tel:" + rec.consult_phone}, rec.consult_phone) : "");
     add("投诉电话", rec.complaint_phone ? el("a", {href: "tel:" + rec.complaint_phone}, rec.complaint_phone) : "");
     add("办事指南", rec.guide_url ? el("a", {href: rec.guide_url, target: "_blank", rel: "noopener"}, "查看官方办事指南") : "");

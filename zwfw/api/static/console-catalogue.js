@@ -26,8 +26,8 @@ registerScreen({id: "synonyms", title: "同义词", allowed: me => me.catalogue,
   async function withEffect(q, change, okText) {
     const before = q ? await topTitles(q) : null;
     const r = await change();
-    say(status, r, okText);
     if (r.ok && q) effect.replaceChildren(beforeAfter(q, before, await topTitles(q)));
+    say(status, r, okText);
     if (r.ok) { reset(); load(); }
   }
 
