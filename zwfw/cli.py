@@ -73,20 +73,23 @@ def serve(
             _build(settings, [DEMO_DATA])
         except ZwfwError as exc:
             raise _fail(exc) from exc
-    from zwfw.api.demo import banner, with_demo_tokens
+    from zwfw.api.demo import announce_when_started, banner, with_demo_tokens
     from zwfw.api.http_protocol import Utf8TargetH11Protocol
 
     settings, demo_tokens = with_demo_tokens(settings) if demo else (settings, False)
     host, port = host or settings.api.host, port or settings.api.port
-    typer.echo(banner(host, port, demo_tokens))
-    try:
-        uvicorn.run(
+    server = uvicorn.Server(
+        uvicorn.Config(
             create_app(settings),
             host=host,
             port=port,
             http=Utf8TargetH11Protocol,
             log_config=None,  # our JSON lines, not uvicorn's plain text
         )
+    )
+    announce_when_started(server, banner(host, port, demo_tokens))
+    try:
+        server.run()
     finally:
         stop_logging()
 

@@ -6,6 +6,10 @@ configures hashed tokens and never gets these well-known ones.
 
 from __future__ import annotations
 
+import threading
+import time
+from typing import Any
+
 from zwfw.core.settings import Settings
 from zwfw.ops import hash_token
 
@@ -32,3 +36,24 @@ def banner(host: str, port: int, demo_tokens: bool) -> str:
         tokens = ", ".join(f"{role} {token}" for role, token in DEMO_TOKENS.items())
         lines.append(f"demo console tokens: {tokens} (set ZWFW_ADMIN__TOKEN_HASHES to replace)")
     return "\n".join(lines)
+
+
+def announce_when_started(server: Any, text: str) -> threading.Thread:
+    """Print `text` once the uvicorn `server` listens and its app has loaded the index (or
+    failed to), so the addresses are the last lines of the start-up output."""
+    state = server.config.app.state
+
+    def ready() -> bool:
+        loaded = getattr(state, "runtime", None) is not None
+        return server.started and (loaded or getattr(state, "load_error", None) is not None)
+
+    def wait() -> None:
+        while not ready() and not server.should_exit:
+            time.sleep(0.1)
+        if not server.should_exit:
+            time.sleep(0.2)  # let the index's own log lines come out first
+            print(text, flush=True)
+
+    thread = threading.Thread(target=wait, name="announce", daemon=True)
+    thread.start()
+    return thread
