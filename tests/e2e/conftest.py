@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 import pytest
-from e2e_support import CHROMIUM, TOKENS
+from e2e_support import CHROMIUM, TOKENS, USER_TOKEN_SECRET
 
 from zwfw.ops import hash_token
 
@@ -40,6 +40,9 @@ def _server_env(root: Path) -> dict[str, str]:
         "ZWFW_OPS__DB": str(root / "ops.sqlite"),
         "ZWFW_ADMIN__TOKEN_HASHES": f'["{hash_token(TOKENS["admin"])}"]',
         "ZWFW_OPS__ROLE_TOKENS": str(roles).replace("'", '"'),
+        "ZWFW_PERSONAL__DB": str(root / "personal.sqlite"),
+        "ZWFW_PERSONAL__TOKEN_SECRET": USER_TOKEN_SECRET,
+        "ZWFW_PERSONAL__ID_SALT": "e2e-id-card-hashing-key",
         "OMP_NUM_THREADS": "1",
         "PYTHONPATH": os.pathsep.join(p for p in (str(Path.cwd()), env.get("PYTHONPATH")) if p),
     }

@@ -10,6 +10,7 @@ import httpx
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 TOKENS = {"admin": "e2e-admin", "editor": "e2e-editor", "reviewer": "e2e-reviewer"}
+USER_TOKEN_SECRET = "e2e-user-token-secret-of-at-least-32-bytes"
 
 
 def serious_violations(page: Any) -> list[str]:

@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
+import httpx
+import jwt
 import pytest
-from e2e_support import admin_api, serious_violations
+from e2e_support import USER_TOKEN_SECRET, admin_api, serious_violations
 
 pytestmark = pytest.mark.e2e
 
@@ -122,11 +125,39 @@ def test_elderly_mode_page_is_large_and_remembered(phone: Any, server: str, shot
     _search(phone, server, "身份证")
     phone.click("#elder")
     assert phone.get_attribute("#elder", "aria-pressed") == "true"
+    assert phone.locator("#suggest").is_hidden()
     body = phone.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
     assert body >= 18
     phone.screenshot(path=shots / "elder-mode.png")
     phone.reload()
     assert phone.evaluate("document.body.classList.contains('elder')")
+
+
+def test_personal_space_shows_recommendations_and_policies_with_reasons(
+    phone: Any, server: str, shots: Path
+) -> None:
+    claims = {"sub": "e2e-senior", "exp": int(time.time()) + 600}
+    token = jwt.encode(claims, USER_TOKEN_SECRET, algorithm="HS256")
+    fields = ("birth_year", "region_code", "employment_status", "low_income")
+    profile = {
+        "audience": "person", "birth_year": time.localtime().tm_year - 60,
+        "region_code": "440106", "employment_status": "self_employed", "low_income": True,
+        "consents": {f: ["recommend", "policy"] for f in fields},
+    }  # fmt: skip
+    saved = httpx.put(
+        f"{server}/v1/users/e2e-senior/profile", json=profile,
+        headers={"Authorization": f"Bearer {token}"},
+    )  # fmt: skip
+    assert saved.status_code == 200, saved.text
+    phone.goto(server + "/")
+    phone.get_by_role("button", name="个人空间").click()
+    phone.get_by_label("用户令牌").fill(token)
+    phone.get_by_role("button", name="登录").click()
+    space = phone.locator("#me")
+    space.get_by_text("推荐理由").first.wait_for()
+    assert "年满60周岁" in space.inner_text()
+    assert space.get_by_text("符合条件").count() >= 1
+    phone.screenshot(path=shots / "personal-space.png")
 
 
 def test_zero_results_offer_the_hotline(phone: Any, server: str) -> None:

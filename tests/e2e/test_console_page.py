@@ -104,7 +104,7 @@ def test_new_faq_entry_is_answered_in_the_widget(
     desktop.fill("#faq-from", "2020-01-01")
     desktop.get_by_role("button", name="新增", exact=True).click()
     desktop.get_by_text("已新增，立即生效").wait_for()
-    desktop.screenshot(path=shots / "console-faq.png", full_page=True)
+    desktop.screenshot(path=shots / "console-faq.png")
 
     phone.goto(server + "/")
     phone.click("#chat-open")

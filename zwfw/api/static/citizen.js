@@ -59,6 +59,9 @@ $("#search-form").addEventListener("submit", e => { e.preventDefault(); closeSug
 
 /* ---------- search ---------- */
 async function search(q, keepFilters) {
+  clearTimeout(suggestTimer);
+  suggestSeq++;  // a suggestion answer still on its way must not reopen the list
+  closeSuggest();
   if (!q) return;
   if (!keepFilters && q !== state.q) Object.assign(state, {type: "", department: ""});
   state.q = q;
@@ -137,7 +140,7 @@ async function openDetail(kind, id) {
   const back = el("button", {type: "button", onclick: () => { box.hidden = true; $("#results").hidden = false; $("#filters").hidden = !state.q; }}, "‹ 返回结果");
   const target = {item: "item", faq: "answer", app: "app"}[kind];
   box.replaceChildren(back, el("article", {class: "card guide"}, el("h2", {}, rec.name || rec.title || rec.question), guideFields(kind, rec)),
-    target ? ratingForm({type: target, id: rec.id}) : null);
+    ...(target ? [ratingForm({type: target, id: rec.id})] : []));
   box.hidden = false;
   box.querySelector("h2").setAttribute("tabindex", "-1");
   box.querySelector("h2").focus();

@@ -26,7 +26,7 @@
     if (!recs.ok || !pols.ok) { sessionStorage.removeItem("zwfw-user"); return signInForm(errorText(recs.ok ? pols : recs)); }
     sessionStorage.setItem("zwfw-user", token);
     const reason = r => r.map(x => x.condition + "（" + x.fact + "）").join("；");
-    box.replaceChildren(el("h2", {}, "个人空间"),
+    box.replaceChildren(el("div", {}, el("h2", {}, "个人空间"),
       el("button", {type: "button", onclick: () => { sessionStorage.removeItem("zwfw-user"); signInForm(); }}, "退出"),
       el("h3", {}, "为您推荐"), recs.data.items.length ? recs.data.items.map(i => el("article", {class: "card"},
         el("h4", {}, el("button", {type: "button", class: "link", onclick: () => window.zwfw.openDetail("item", i.item_id)}, i.name)),
@@ -34,7 +34,7 @@
       el("h3", {}, "您可享受的政策"), pols.data.eligible.length ? pols.data.eligible.map(p => el("article", {class: "card"},
         el("h4", {}, p.title), el("p", {}, p.summary), el("p", {class: "meta"}, "符合条件：" + reason(p.met)))) : el("p", {}, "暂未发现符合条件的政策"),
       el("h3", {}, "差一点就符合的政策"), pols.data.near_misses.map(p => el("article", {class: "card"},
-        el("h4", {}, p.title), el("p", {class: "meta"}, "还需满足其一：" + p.missing.map(m => m.condition).join("；")))));
+        el("h4", {}, p.title), el("p", {class: "meta"}, "还需满足其一：" + p.missing.map(m => m.condition).join("；"))))));
   }
 
   $("#me-open").addEventListener("click", () => {
