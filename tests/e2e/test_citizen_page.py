@@ -87,6 +87,11 @@ def _chat(page: Any, message: str) -> Any:
 def test_three_turn_chat_then_elderly_mode_chat_in_large_type(
     phone: Any, server: str, shots: Path
 ) -> None:
+    # Record what would be read aloud (headless Chromium has speechSynthesis but no voice).
+    phone.add_init_script(
+        "window.spoken = []; if (window.speechSynthesis) "
+        "speechSynthesis.speak = u => window.spoken.push(u.text);"
+    )
     phone.goto(server + "/")
     phone.click("#chat-open")
     first = _chat(phone, "办护照要带什么材料")
@@ -108,6 +113,12 @@ def test_three_turn_chat_then_elderly_mode_chat_in_large_type(
     with phone.expect_request(lambda r: r.url.endswith("/v1/chat")) as sent:
         reply = _chat(phone, "办户照要多少钱")
     assert sent.value.post_data_json["mode"] == "elder"
+    spoken = phone.evaluate("window.spoken")
+    assert spoken == [reply.locator(".reply").inner_text()]  # only elderly-mode replies
+    has_recognition = phone.evaluate(
+        "!!(window.SpeechRecognition || window.webkitSpeechRecognition)"
+    )
+    assert phone.locator("#mic").is_visible() == has_recognition  # else typing only
     assert "http" not in reply.locator(".reply").inner_text()  # elderly replies carry no URLs
     size = phone.evaluate(
         "parseFloat(getComputedStyle(document.querySelector('.msg.bot .reply')).fontSize)"

@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 from zwfw.api.deps import RuntimeDep
 from zwfw.core.errors import NotFound
 from zwfw.core.records import Item, doc_key, record_to_dict
+from zwfw.runtime import Runtime
 
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
 
@@ -53,7 +54,7 @@ class PagesConfig(BaseModel):
 @router.get("/v1/pages/config", response_model=PagesConfig, tags=["pages"])
 def pages_config(request: Request, runtime: RuntimeDep) -> PagesConfig:
     """What the citizen page needs to draw its filters and switches."""
-    regions, audiences = _filter_options(runtime)
+    regions, audiences = _filter_options(request, runtime)
     return PagesConfig(
         hotline=request.app.state.settings.qa.hotline,
         personal=getattr(request.app.state, "personal", None) is not None,
@@ -72,22 +73,21 @@ def record(kind: Kind, record_id: str, runtime: RuntimeDep) -> Any:
     return record_to_dict(found)
 
 
-_OPTIONS: dict[str, tuple[list[tuple[str, str]], list[str]]] = {}
-
-
-def _filter_options(runtime: Any) -> tuple[list[tuple[str, str]], list[str]]:
-    """Distinct item regions and audiences, read once per index build (one docstore pass)."""
-    key = str(runtime.index.build)
-    if key not in _OPTIONS:
+def _filter_options(request: Request, runtime: Runtime) -> tuple[list[tuple[str, str]], list[str]]:
+    """Distinct item regions and audiences, read in one docstore pass per index build and
+    kept on the app (`app.state.page_filters`) for the next page load."""
+    build = str(runtime.index.build)
+    cached = getattr(request.app.state, "page_filters", None)
+    if cached is None or cached[0] != build:
         regions: dict[str, str] = {}
         audiences: dict[str, None] = {}
         for rec in runtime.index.docs.iter_kind("item"):
             if isinstance(rec, Item):
                 regions[rec.region_code] = rec.region_name
                 audiences.update(dict.fromkeys(rec.audiences))
-        _OPTIONS.clear()  # only the serving index's options are worth keeping
-        _OPTIONS[key] = (sorted(regions.items()), sorted(audiences))
-    return _OPTIONS[key]
+        cached = (build, (sorted(regions.items()), sorted(audiences)))
+        request.app.state.page_filters = cached
+    return cached[1]
 
 
 @router.get("/static/{name}", include_in_schema=False)
