@@ -85,23 +85,31 @@ def serve(
             _build(settings, [DEMO_DATA])
         except ZwfwError as exc:
             raise _fail(exc) from exc
+    from zwfw.api.demo import announce_when_started, banner, with_demo_tokens
     from zwfw.api.http_protocol import Utf8TargetH11Protocol
 
-    bind_host, bind_port = host or settings.api.host, port or settings.api.port
+    settings, demo_tokens = with_demo_tokens(settings) if demo else (settings, False)
+    host, port = host or settings.api.host, port or settings.api.port
     try:
-        if workers == 1:
-            uvicorn.run(
-                create_app(settings), host=bind_host, port=bind_port,
-                http=Utf8TargetH11Protocol, log_config=None,  # our JSON lines, not uvicorn's
-                access_log=False,  # it holds the raw path and query; ours logs the route
-            )  # fmt: skip
-        else:
-            # Each worker is a new process that reads its settings from the environment.
+        if workers > 1:
+            # Each worker is a new process that reads its settings from the environment
+            # (so the demo tokens, which live only in this process's settings, are not used).
             os.environ["ZWFW_INDEX_DIR"] = str(settings.index_dir)
+            print(banner(host, port, False), flush=True)
             uvicorn.run(
-                "zwfw.api.worker:app", factory=True, workers=workers, host=bind_host,
-                port=bind_port, http=Utf8TargetH11Protocol, log_config=None, access_log=False,
+                "zwfw.api.worker:app", factory=True, workers=workers, host=host, port=port,
+                http=Utf8TargetH11Protocol, log_config=None, access_log=False,
             )  # fmt: skip
+            return
+        server = uvicorn.Server(
+            uvicorn.Config(
+                create_app(settings), host=host, port=port, http=Utf8TargetH11Protocol,
+                log_config=None,  # our JSON lines, not uvicorn's plain text
+                access_log=False,  # it holds the raw path and query; ours logs the route
+            )
+        )  # fmt: skip
+        announce_when_started(server, banner(host, port, demo_tokens))
+        server.run()
     finally:
         stop_logging()
 

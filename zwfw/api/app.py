@@ -18,11 +18,13 @@ from zwfw.api.routes import (
     admin_synonyms,
     analytics,
     chat,
+    console,
     curation,
     docs,
     health,
     metrics,
     nav,
+    pages,
     personal,
     qa,
     ratings,
@@ -122,7 +124,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         health.router, search.router, suggest.router, qa.router, chat.router, nav.router,
         admin_nav.router,
         admin_synonyms.router, admin_faq.router, personal.router, ratings.router,
-        analytics.router, curation.router, metrics.router,
+        analytics.router, curation.router, metrics.router, console.router, pages.router,
     )  # fmt: skip
     for router in routers:
         app.include_router(router)

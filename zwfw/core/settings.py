@@ -158,6 +158,8 @@ class AdminSettings(_Group):
     # Bearer tokens of administrators, stored hashed: each entry is "sha256:<hex digest>" of
     # a token, so the settings file never holds a usable secret. `zwfw hash-token` makes one.
     token_hashes: list[str] = Field(default_factory=list)
+    # Stored evaluation query sets offered by the console (`*.jsonl`); None: bundled data/eval.
+    eval_sets_dir: Path | None = None
 
     @field_validator("token_hashes")
     @classmethod
