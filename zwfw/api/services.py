@@ -36,7 +36,7 @@ def attach(app: FastAPI, runtime: Runtime) -> None:
     app.state.nav = create_nav_service(settings.state_db, runtime.search)
     app.state.chat = create_chat_service(
         settings.state_db.with_name("chat.sqlite"), runtime.search, runtime.qa,
-        settings.chat.session_ttl_seconds, nav=app.state.nav,
+        settings.chat.session_ttl_seconds, nav=app.state.nav, settings=settings.chat,
     )  # fmt: skip
     app.state.faq_admin = create_faq_admin(
         settings.state_db, lambda: runtime.index.docs, runtime.upsert, runtime.delete

@@ -9,6 +9,7 @@ from zwfw.chat.faq_admin import DeleteFn, FaqAdmin, UpsertFn
 from zwfw.chat.nav_bridge import NavBridge
 from zwfw.chat.service import ChatService
 from zwfw.chat.sessions import SessionStore
+from zwfw.core.settings import ChatSettings
 from zwfw.nav import NavService
 from zwfw.qa import QaService
 from zwfw.search import SearchService
@@ -21,11 +22,13 @@ def create_chat_service(
     qa: QaService,
     session_ttl_seconds: int = 1800,
     nav: NavService | None = None,
+    settings: ChatSettings | None = None,
 ) -> ChatService:
     """The assistant, with its sessions in SQLite at `db_path` (the state database); with
     `nav`, a need starts guided navigation inside the chat."""
     bridge = NavBridge(nav) if nav is not None else None
-    return ChatService(search, qa, SessionStore(db_path, session_ttl_seconds), bridge)
+    store = SessionStore(db_path, session_ttl_seconds)
+    return ChatService(search, qa, store, bridge, settings=settings)
 
 
 def create_faq_admin(
