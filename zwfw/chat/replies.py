@@ -28,7 +28,8 @@ def about_item(item: Item, siblings: list[Item], others: list[Item], elder: bool
     if item.online_available:
         facts.append("可以网上办理")
     if limit := item.promised_time_limit or item.legal_time_limit:
-        facts.append(f"承诺{time_text(limit)}内办结")
+        limit = time_text(limit)
+        facts.append(f"承诺{limit}内办结" if any(c.isdigit() for c in limit) else f"时限：{limit}")
     if elder:
         text = for_elder(f"您要办的是{short_name(item.name)}。", [f"{f}。" for f in facts])
         text += "您想了解哪方面？"
@@ -48,14 +49,16 @@ def about_item(item: Item, siblings: list[Item], others: list[Item], elder: bool
     )
 
 
-def choose(offers: list[Offer], items: list[Item], elder: bool) -> tuple[ChatReply, dict[str, str]]:
+def choose(offers: list[Offer], elder: bool) -> tuple[ChatReply, dict[str, str]]:
     """A clarification among candidates; also returns label → key for the answer."""
     shown = offers[: MAX_CHOICES - 2 if elder else MAX_CHOICES]  # elder: 3 options in all
     picks = {(short_name(o.label) if elder else o.label): o.key for o in shown}
     head = "您想办理或咨询的是下面哪一项？" if not elder else "您问的是下面哪一项？"
     if not elder:
         head += "都不是的话请点“都不是”，或换个说法。"
-    cards = _cards([o.item for o in shown if o.item is not None] + items)
+    # Cards: the shown items first, then the other plausible ones (all passed the cosine
+    # floor), so the right item is one tap away even when FAQ entries fill the options.
+    cards = _cards([o.item for o in [*shown, *offers] if o.item is not None])
     reply = ChatReply("", head, ChatAction.CLARIFY, cards=cards, options=[*picks, NONE_OF_THESE])
     return reply, picks
 

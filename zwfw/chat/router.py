@@ -63,10 +63,22 @@ class TurnRouter:
         found = self.item_candidates(text)
         return confident_item(found, text, self.item_min_cosine), found
 
-    def decide(self, text: str, need: bool, today: dt.date, qa_text: str | None = None) -> Decision:
-        """Route `text`; `qa_text` is the message as `/v1/qa` would receive it, if different."""
+    def decide(
+        self,
+        text: str,
+        need: bool,
+        today: dt.date,
+        qa_text: str | None = None,
+        subject: str | None = None,
+    ) -> Decision:
+        """Route `text`; `qa_text` is the message as `/v1/qa` would receive it, if different;
+        `subject` is a guide-field question without its field words ("广州社保卡首次申领"
+        for "…能网上办吗"), tried when the whole message names no item confidently."""
         result = self.qa.ask(qa_text or text, today)
         item, found = self.confident(text)
+        if item is None and subject and subject != text:
+            item, by_subject = self.confident(subject)
+            found = by_subject if item is not None else found
         items = [c.record for c in found if isinstance(c.record, Item)]
         offers = self._offers(found, result)
         if result.action is Action.ANSWER:

@@ -101,7 +101,7 @@ class ChatService:
         cards, so nobody is asked the same thing a third time."""
         asking = turn.action in (ChatAction.CLARIFY, ChatAction.NAVIGATE) and bool(turn.options)
         if asking and turn.reply == state.last_ask:
-            state.pending, state.options, state.last_ask = None, {}, None
+            state.pending, state.options = None, {}
             hotline = self.search.settings.hotline
             text = (
                 "抱歉，我还是没能确定您要办的是哪一项。请直接点选下面的事项，"
@@ -147,14 +147,36 @@ class ChatService:
         is about what the conversation is about: the service, or the last answer's topic."""
         if state.group:
             self._remember(state, text, prefs)
+            if prefs.region and (missing := self._region_missing(state, prefs.region, elder)):
+                return missing
             return self.guide.answer(state, fields, elder) if fields else self._guide(state, elder)
         if state.topic:
-            return self._decide(state, f"{state.topic} {text}", fields, elder, None)
+            return self._on_topic(state, f"{state.topic} {text}", fields, prefs, elder)
         state.fields = [f.value for f in fields]
         return _speak(
             ChatReply("", "请问您想问哪一项业务？比如“办护照”“社保卡”。", ChatAction.CLARIFY),
             elder,
         )
+
+    def _on_topic(
+        self, state: SessionState, text: str, fields: list[GuideField], prefs: Preferences,
+        elder: bool,
+    ) -> ChatReply:  # fmt: skip
+        """A follow-up on the last answer's topic ("补办要带什么材料" after a FAQ answer about
+        社保卡). The topic was accepted by the citizen, so when the router finds nothing
+        confident, the service it names (a shared word and the cosine floor) is enough."""
+        turn = self._decide(state, text, fields, elder, None)
+        if turn.action is ChatAction.ANSWER or turn.sources or not fields:
+            return turn
+        group = self.guide.find_group(subject_of(text))
+        if not group:
+            return turn
+        state.pending, state.options, state.rest = None, {}, []
+        state.group, state.choices = [f"item:{i.id}" for i in group], {}
+        self._remember(state, text, detect(text))
+        if state.region and (missing := self._region_missing(state, state.region, elder)):
+            return missing
+        return self.guide.answer(state, fields, elder)
 
     def _decide(
         self, state: SessionState, text: str, fields: list[GuideField], elder: bool,
@@ -162,9 +184,14 @@ class ChatService:
     ) -> ChatReply:  # fmt: skip
         """Route a message with a subject through the one router (see chat.router)."""
         need = is_need(text) and not fields
-        decision = self.router.decide(text, need, self.today(), qa_text)
+        subject = subject_of(text) if fields else None
+        decision = self.router.decide(text, need, self.today(), qa_text, subject)
         if decision.route is Route.FAQ:
-            return self._faq_reply(state, decision.qa, decision.item, elder)
+            turn = self._faq_reply(state, decision.qa, decision.item, elder)
+            if decision.item is not None:  # follow-ups go to the item's guide
+                state.group = [f"item:{i.id}" for i in _group(decision.item, decision.items)]
+                self._remember(state, text, detect(text))
+            return turn
         if decision.route is Route.ITEM and decision.item is not None:
             return self._item(state, text, decision, fields, elder)
         if decision.route is Route.NAVIGATE and self.nav_bridge is not None:
@@ -177,7 +204,7 @@ class ChatService:
                 return navigation.navigation_reply(items, apps, elder)
         if decision.offers:
             state.fields = [f.value for f in fields]
-            return self._choose(state, decision.offers, decision.items, elder)
+            return self._choose(state, decision.offers, elder)
         return replies.no_match(self._nearest(text), self.search.settings.hotline, elder)
 
     def _item(
@@ -189,7 +216,7 @@ class ChatService:
         item = decision.item
         assert item is not None
         key = group_key(item)
-        group = [item, *[i for i in decision.items if group_key(i) == key and i.id != item.id]]
+        group = _group(item, decision.items)
         keys = [f"item:{i.id}" for i in group]
         if set(keys) != set(state.group):
             state.group, state.choices = keys, {}
@@ -205,10 +232,8 @@ class ChatService:
             turn.sources = [item_source(item), *turn.sources]
         return turn
 
-    def _choose(
-        self, state: SessionState, offers: list[Offer], items: list[Item], elder: bool
-    ) -> ChatReply:
-        turn, picks = replies.choose(offers, items, elder)
+    def _choose(self, state: SessionState, offers: list[Offer], elder: bool) -> ChatReply:
+        turn, picks = replies.choose(offers, elder)
         state.pending, state.options = "pick", picks
         state.rest = [o.key for o in offers if o.key not in picks.values()]
         return _speak(turn, elder)
@@ -298,14 +323,15 @@ class ChatService:
             if (r := records.get(k)) is not None
         ]
         if offers:
-            return self._choose(state, offers, [], elder)
+            return self._choose(state, offers, elder)
         items = self.guide.load(state.group)
         return replies.no_match(items, self.search.settings.hotline, elder)
 
     def _region_missing(self, state: SessionState, region: str, elder: bool) -> ChatReply | None:
         """A region named freely that none of the variants covers: say so and offer the
         regions there are, instead of asking the same question again."""
-        items = self.guide.load(state.group)
+        # The variants the question was about: what was chosen so far, in any region.
+        items = narrow(self.guide.load(state.group), state.choices, None)
         if not items or any(
             within(i.region_code, region) or i.region_code in ancestors(region) for i in items
         ):
@@ -361,6 +387,12 @@ def _bare(text: str, prefs: Preferences) -> str:
     return re.sub(
         "首次|第一次|补办|补领|补发|丢了|丢失|换证|换领|到期|个人|单位|公司|企业", "", text
     )
+
+
+def _group(item: Item, items: list[Item]) -> list[Item]:
+    """`item` and the other variants of its catalogue entry among `items`."""
+    key = group_key(item)
+    return [item, *[i for i in items if group_key(i) == key and i.id != item.id]]
 
 
 def _speak_text(text: str, elder: bool) -> str:
