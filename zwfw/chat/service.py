@@ -118,7 +118,11 @@ class ChatService:
             # "黑车怎么举报" has a FAQ answer: never worse than /v1/qa.
             result = self.qa.ask(qa_text or text, self.today())
             if result.action is Action.ANSWER:
-                return self._faq_reply(state, result, None, elder)
+                item = self.guide.load([state.item_key]) if state.item_key else []
+                turn = self._faq_reply(state, result, None, elder)
+                if item and item[0].complaint_phone:
+                    turn.reply += f"\n您咨询的事项的投诉电话是{item[0].complaint_phone}。"
+                return turn
         if detected is not None:
             item = self.guide.load([state.item_key]) if state.item_key else []
             phone = item[0].complaint_phone if item else None
@@ -147,7 +151,8 @@ class ChatService:
         is about what the conversation is about: the service, or the last answer's topic."""
         if state.group:
             self._remember(state, text, prefs)
-            if prefs.region and (missing := self._region_missing(state, prefs.region, elder)):
+            state.fields = [f.value for f in fields] or state.fields
+            if state.region and (missing := self._region_missing(state, state.region, elder)):
                 return missing
             return self.guide.answer(state, fields, elder) if fields else self._guide(state, elder)
         if state.topic:
@@ -174,6 +179,7 @@ class ChatService:
         state.pending, state.options, state.rest = None, {}, []
         state.group, state.choices = [f"item:{i.id}" for i in group], {}
         self._remember(state, text, detect(text))
+        state.fields = [f.value for f in fields]
         if state.region and (missing := self._region_missing(state, state.region, elder)):
             return missing
         return self.guide.answer(state, fields, elder)
@@ -221,8 +227,9 @@ class ChatService:
         if set(keys) != set(state.group):
             state.group, state.choices = keys, {}
         state.topic = base_name(item.catalog_name or item.name)
-        if not fields:
+        if not fields:  # the reply names this service: follow-ups are about it
             state.keys, state.fields = keys, []
+            state.choices = {"name": base_name(item.name)}
             same = [i for i in group if base_name(i.name) == base_name(item.name)]
             others = [i for i in decision.items if group_key(i) != key]
             return replies.about_item(item, same, others, elder)
@@ -276,8 +283,9 @@ class ChatService:
         if _NONE_OF_THESE.match(bare):
             return self._none_of_these(state, text, elder)
         labels = list(state.options)
-        value = state.options.get(bare) or next(
-            (state.options[label] for label in labels if bare and (bare in label or label in bare)),
+        plain = {re.sub(r"[\W_]+", "", label): label for label in labels}
+        value = state.options.get(plain.get(bare, bare)) or next(
+            (state.options[plain[p]] for p in plain if bare and p and (bare in p or p in bare)),
             None,
         )
         if value is None and (m := _ORDINAL_RE.match(bare)) and _ORDINAL[m[1]] < len(labels):
@@ -306,7 +314,12 @@ class ChatService:
         if not items:
             return None
         item = items[0]
-        state.group, state.keys, state.choices = [key], [key], {}
+        # Its catalogue entry's other variants stay in reach: "补办要带什么" moves to them.
+        entry = self.router.item_candidates(group_key(item))
+        group = _group(item, [c.record for c in entry if isinstance(c.record, Item)])
+        state.group, state.keys = [f"item:{i.id}" for i in group], [key]
+        state.choices = {"name": base_name(item.name)}
+        state.region = item.region_code  # a card of one city is a choice of that city
         state.topic = base_name(item.catalog_name or item.name)
         if state.fields:
             return self._guide(state, elder)
