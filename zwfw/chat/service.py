@@ -246,10 +246,10 @@ class ChatService:
         return _speak(turn, elder)
 
     def _nearest(self, text: str) -> list[Item]:
-        """The closest items by meaning alone, for a reply that found nothing to offer."""
+        """The closest items by meaning alone, however far, for a reply that found nothing
+        to offer: named as "nearest", never as an answer."""
         q = self.search.analyze(text)
-        floor = self.search.settings.vector_fallback_min_score
-        found = self.search.retrieve(q, _ITEMS, 10, stage=Fallback.VECTOR_ONLY, vector_floor=floor)
+        found = self.search.retrieve(q, _ITEMS, 10, stage=Fallback.VECTOR_ONLY)
         return [c.record for c in found if isinstance(c.record, Item)][:3]
 
     def _guide(self, state: SessionState, elder: bool) -> ChatReply:
@@ -295,9 +295,11 @@ class ChatService:
         if value is None:
             prefs = detect(text)
             wanted = {"region": prefs.region, "variant": prefs.variant}.get(state.pending or "")
-            if not wanted:
+            # "深圳" answers the question; "社会保障卡申领（首次）" names something new.
+            if not wanted or names_something(_bare(text, prefs)):
                 return None
             value = wanted
+        self._remember(state, text, detect(text))  # "深圳第一次办" answers two questions
         if state.pending == "region":
             state.region = value
             return self._region_missing(state, value, elder) or True
