@@ -210,6 +210,8 @@ class ChatService:
                 return navigation.navigation_reply(items, apps, elder)
         if decision.offers:
             state.fields = [f.value for f in fields]
+            state.topic = subject_of(text) or text  # "补办要带什么" next is about this
+            state.query = text
             return self._choose(state, decision.offers, elder)
         return replies.no_match(self._nearest(text), self.search.settings.hotline, elder)
 
@@ -232,6 +234,8 @@ class ChatService:
             state.choices = {"name": base_name(item.name)}
             same = [i for i in group if base_name(i.name) == base_name(item.name)]
             others = [i for i in decision.items if group_key(i) != key]
+            # "都不是" says the guess was wrong: the other candidates come next.
+            state.pending, state.rest = "about", [f"item:{i.id}" for i in others[:8]]
             return replies.about_item(item, same, others, elder)
         self._remember(state, text, detect(text))
         turn = self.guide.answer(state, fields, elder)
@@ -291,7 +295,9 @@ class ChatService:
         if value is None and (m := _ORDINAL_RE.match(bare)) and _ORDINAL[m[1]] < len(labels):
             value = state.options[labels[_ORDINAL[m[1]]]]
         if state.pending == "pick":
-            return self._pick(state, value, elder) if value else None
+            return (
+                self._pick(state, value, elder) if value else self._pick_region(state, text, elder)
+            )
         if value is None:
             prefs = detect(text)
             wanted = {"region": prefs.region, "variant": prefs.variant}.get(state.pending or "")
@@ -305,6 +311,24 @@ class ChatService:
             return self._region_missing(state, value, elder) or True
         state.choices[state.pending or "name"] = value
         return True
+
+    def _pick_region(self, state: SessionState, text: str, elder: bool) -> ChatReply | None:
+        """A city named instead of a choice ("深圳"): the question again, in that city; when
+        the city changes nothing, that is said instead of repeating the question."""
+        prefs = detect(text)
+        if not prefs.region or names_something(_bare(text, prefs)) or not state.query:
+            return None
+        state.region, asked = prefs.region, state.last_ask
+        fields = [GuideField(f) for f in state.fields]
+        turn = self._decide(state, f"{text} {state.query}", fields, elder, None)
+        if turn.reply == asked:
+            hotline = self.search.settings.hotline
+            turn.reply = _speak_text(
+                f"没有找到{name_of(prefs.region) or text}专门的办理事项，下面是最接近的；"
+                f"您也可以拨打{hotline}咨询当地的办理方式。",
+                elder,
+            )
+        return turn
 
     def _pick(self, state: SessionState, key: str, elder: bool) -> ChatReply | None:
         """The citizen chose a candidate: a FAQ entry is answered, an item is discussed."""

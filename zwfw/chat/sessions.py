@@ -43,6 +43,7 @@ class SessionState:
     topic: str | None = None  # what the last answer was about, for follow-ups without a subject
     last_ask: str | None = None  # the last question asked, so it is never asked twice in a row
     rest: list[str] = field(default_factory=list)  # candidates not yet offered ("都不是")
+    query: str | None = None  # the last message routed as a question, for a free answer to it
 
     @property
     def item_key(self) -> str | None:
