@@ -33,6 +33,13 @@ def named(item: Item, text: str) -> bool:
     return len(name) >= _MIN_NAME_CHARS and name in normalize(text)
 
 
+def title_coverage(item: Item, text: str) -> float:
+    """Share of the item name's character bigrams that occur in `text` (0..1)."""
+    name, said = base_name(item.name), normalize(text)
+    grams = {name[i : i + 2] for i in range(len(name) - 1)}
+    return sum(g in said for g in grams) / len(grams) if grams else 0.0
+
+
 def confident_item(found: list[Candidate], text: str, min_cosine: float) -> Item | None:
     """The top item when it is a confident match for `text`, else None."""
     if not found or not isinstance(found[0].record, Item):

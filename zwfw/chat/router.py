@@ -13,13 +13,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from zwfw.chat.confidence import base_name, confident_item
+from zwfw.chat.confidence import base_name, confident_item, title_coverage
 from zwfw.core.records import DocKind, Item
 from zwfw.qa import Action, QaResult, QaService
 from zwfw.search import Candidate, SearchFilters, SearchService
 
 _ITEMS = SearchFilters(kinds=(DocKind.ITEM,))
 _POOL = 40
+_RELATED_COVERAGE = 0.5
 
 
 class Route(StrEnum):
@@ -83,6 +84,10 @@ class TurnRouter:
         offers = self._offers(found, result)
         if result.action is Action.ANSWER:
             route = Route.FAQ
+            # Cited beside a FAQ answer, an item must also be named in the words: the
+            # encoder alone matched "社保卡办理进度" to 居住证办理进度查询.
+            if item is not None and title_coverage(item, text) < _RELATED_COVERAGE:
+                item = None
         elif item is not None:
             route = Route.ITEM
         elif need:
