@@ -49,16 +49,19 @@ def about_item(item: Item, siblings: list[Item], others: list[Item], elder: bool
     )
 
 
-def choose(offers: list[Offer], elder: bool) -> tuple[ChatReply, dict[str, str]]:
-    """A clarification among candidates; also returns label → key for the answer."""
+def choose(
+    offers: list[Offer], ranked: list[Item], elder: bool
+) -> tuple[ChatReply, dict[str, str]]:
+    """A clarification among candidates; also returns label → key for the answer.
+
+    `ranked` are search's items in its own order: after the items named in the options,
+    the cards show search's first results, so the choice is never worse than a search."""
     shown = offers[: MAX_CHOICES - 2 if elder else MAX_CHOICES]  # elder: 3 options in all
     picks = {(short_name(o.label) if elder else o.label): o.key for o in shown}
     head = "您想办理或咨询的是下面哪一项？" if not elder else "您问的是下面哪一项？"
     if not elder:
         head += "都不是的话请点“都不是”，或换个说法。"
-    # Cards: the shown items first, then the other plausible ones (all passed the cosine
-    # floor), so the right item is one tap away even when FAQ entries fill the options.
-    cards = _cards([o.item for o in [*shown, *offers] if o.item is not None])
+    cards = _cards([o.item for o in shown if o.item is not None] + ranked)
     reply = ChatReply("", head, ChatAction.CLARIFY, cards=cards, options=[*picks, NONE_OF_THESE])
     return reply, picks
 

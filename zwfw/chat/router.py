@@ -45,7 +45,8 @@ class Offer:
 class Decision:
     route: Route
     qa: QaResult
-    item: Item | None = None  # the confident item
+    item: Item | None = None  # the confident item (beside a FAQ answer: also named)
+    top: Item | None = None  # search's confident top item, named or not
     items: list[Item] = field(default_factory=list)  # item candidates, search's order
     offers: list[Offer] = field(default_factory=list)  # plausible items and FAQs, best first
 
@@ -82,11 +83,12 @@ class TurnRouter:
             found = by_subject if item is not None else found
         items = [c.record for c in found if isinstance(c.record, Item)]
         offers = self._offers(found, result)
+        top = item
         if result.action is Action.ANSWER:
             route = Route.FAQ
             # Cited beside a FAQ answer, an item must also be named in the words: the
             # encoder alone matched "社保卡办理进度" to 居住证办理进度查询.
-            if item is not None and title_coverage(item, text) < _RELATED_COVERAGE:
+            if top is not None and title_coverage(top, text) < _RELATED_COVERAGE:
                 item = None
         elif item is not None:
             route = Route.ITEM
@@ -96,7 +98,7 @@ class TurnRouter:
             route = Route.CLARIFY
         else:
             route = Route.NONE
-        return Decision(route, result, item, items, offers)
+        return Decision(route, result, item, top, items, offers)
 
     def _offers(self, found: list[Candidate], result: QaResult) -> list[Offer]:
         """Items and FAQ suggestions in one list by cosine; one offer per item name."""

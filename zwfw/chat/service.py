@@ -193,7 +193,7 @@ class ChatService:
         subject = subject_of(text) if fields else None
         decision = self.router.decide(text, need, self.today(), qa_text, subject)
         if decision.route is Route.FAQ:
-            turn = self._faq_reply(state, decision.qa, decision.item, elder)
+            turn = self._faq_reply(state, decision.qa, decision.item, elder, decision.top)
             if decision.item is not None:  # follow-ups go to the item's guide
                 state.group = [f"item:{i.id}" for i in _group(decision.item, decision.items)]
                 self._remember(state, text, detect(text))
@@ -212,7 +212,7 @@ class ChatService:
             state.fields = [f.value for f in fields]
             state.topic = subject_of(text) or text  # "补办要带什么" next is about this
             state.query = text
-            return self._choose(state, decision.offers, elder)
+            return self._choose(state, decision.offers, elder, decision.items)
         return replies.no_match(self._nearest(text), self.search.settings.hotline, elder)
 
     def _item(
@@ -243,8 +243,14 @@ class ChatService:
             turn.sources = [item_source(item), *turn.sources]
         return turn
 
-    def _choose(self, state: SessionState, offers: list[Offer], elder: bool) -> ChatReply:
-        turn, picks = replies.choose(offers, elder)
+    def _choose(
+        self,
+        state: SessionState,
+        offers: list[Offer],
+        elder: bool,
+        ranked: list[Item] | None = None,
+    ) -> ChatReply:
+        turn, picks = replies.choose(offers, ranked or [], elder)
         state.pending, state.options = "pick", picks
         state.rest = [o.key for o in offers if o.key not in picks.values()]
         return _speak(turn, elder)
@@ -398,9 +404,15 @@ class ChatService:
         return self._faq_reply(state, result, None, elder)
 
     def _faq_reply(
-        self, state: SessionState, result: QaResult, item: Item | None, elder: bool
+        self,
+        state: SessionState,
+        result: QaResult,
+        item: Item | None,
+        elder: bool,
+        card: Item | None = None,
     ) -> ChatReply:
-        """The FAQ entry QA chose, verbatim; a confident item is cited after it and shown."""
+        """The FAQ entry QA chose, verbatim; a confident item named in the words is cited
+        after it; search's confident top item (`card`) is shown as a card in any case."""
         source = result.sources[0] if result.sources else None
         sources = [Source(source.id, "faq", source.title)] if source else []
         answer = result.answer or ""
@@ -415,7 +427,8 @@ class ChatService:
             sources.append(item_source(item))
             if not elder:
                 answer += f"\n相关办事事项：《{item.name}》"
-        cards = [item_card(item)] if item is not None else []
+        shown = item or card
+        cards = [item_card(shown)] if shown is not None else []
         return ChatReply("", answer, ChatAction.ANSWER, sources=sources, cards=cards)
 
 
