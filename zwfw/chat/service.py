@@ -156,33 +156,13 @@ class ChatService:
                 return missing
             return self.guide.answer(state, fields, elder) if fields else self._guide(state, elder)
         if state.topic:
-            return self._on_topic(state, f"{state.topic} {text}", fields, prefs, elder)
+            # Routed with the last answer's topic; unsure, the router offers candidates.
+            return self._decide(state, f"{state.topic} {text}", fields, elder, None)
         state.fields = [f.value for f in fields]
         return _speak(
             ChatReply("", "请问您想问哪一项业务？比如“办护照”“社保卡”。", ChatAction.CLARIFY),
             elder,
         )
-
-    def _on_topic(
-        self, state: SessionState, text: str, fields: list[GuideField], prefs: Preferences,
-        elder: bool,
-    ) -> ChatReply:  # fmt: skip
-        """A follow-up on the last answer's topic ("补办要带什么材料" after a FAQ answer about
-        社保卡). The topic was accepted by the citizen, so when the router finds nothing
-        confident, the service it names (a shared word and the cosine floor) is enough."""
-        turn = self._decide(state, text, fields, elder, None)
-        if turn.action is ChatAction.ANSWER or turn.sources or not fields:
-            return turn
-        group = self.guide.find_group(subject_of(text))
-        if not group:
-            return turn
-        state.pending, state.options, state.rest = None, {}, []
-        state.group, state.choices = [f"item:{i.id}" for i in group], {}
-        self._remember(state, text, detect(text))
-        state.fields = [f.value for f in fields]
-        if state.region and (missing := self._region_missing(state, state.region, elder)):
-            return missing
-        return self.guide.answer(state, fields, elder)
 
     def _decide(
         self, state: SessionState, text: str, fields: list[GuideField], elder: bool,
@@ -324,6 +304,8 @@ class ChatService:
         prefs = detect(text)
         if not prefs.region or names_something(_bare(text, prefs)) or not state.query:
             return None
+        if prefs.region == state.region:  # that city was tried: it changes nothing
+            return replies.no_match([], self.search.settings.hotline, elder)
         state.region, asked = prefs.region, state.last_ask
         fields = [GuideField(f) for f in state.fields]
         turn = self._decide(state, f"{text} {state.query}", fields, elder, None)
