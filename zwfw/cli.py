@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -156,13 +157,35 @@ def evaluate(
     items: Annotated[Path | None, typer.Option(help="item queries, items_dev.jsonl format")] = None,
     faq: Annotated[Path | None, typer.Option(help="FAQ queries, faq_dev.jsonl format")] = None,
     output: Annotated[Path | None, typer.Option(help="write the results as JSON here")] = None,
+    chat: Annotated[bool, typer.Option("--chat", help="first chat turns (chat_eval)")] = False,
+    nav: Annotated[bool, typer.Option("--nav", help="simulated navigation (nav_eval)")] = False,
+    url: Annotated[str | None, typer.Option(help="--chat/--nav against this server")] = None,
+    mode: Annotated[str, typer.Option(help="--chat: standard or elder")] = "standard",
+    catalogue: Annotated[
+        Path | None, typer.Option(help="--chat/--nav: item source JSONL (default: the index)")
+    ] = None,
+    faq_source: Annotated[
+        Path | None, typer.Option(help="--chat: FAQ source JSONL (default: the index)")
+    ] = None,
 ) -> None:
-    """nDCG@10, recall@10 and MRR per query kind; FAQ top-1, recall@5 and answer decisions."""
+    """nDCG@10, recall@10 and MRR per query kind; FAQ top-1, recall@5 and answer decisions.
+    With --chat or --nav: the assistant's first turns and guided navigation, per kind."""
     from zwfw.evaluation import eval_faq, eval_items, format_table, read_jsonl
     from zwfw.runtime import load_runtime
 
     if not items and not faq:
         raise typer.BadParameter("give --items and/or --faq")
+    if chat or nav:
+        from zwfw.evaluation.dialogue import DialogueEval
+
+        run = DialogueEval(_dialogue_services(_settings(index_dir)), url, catalogue, faq_source)
+        try:
+            dialogue = run.run(items, faq, chat, nav, mode, typer.echo)
+        except (ZwfwError, ValueError) as exc:
+            raise typer.BadParameter(str(exc)) from exc
+        if output:
+            output.write_text(json.dumps(dialogue, ensure_ascii=False, indent=2), encoding="utf-8")
+        return
     try:
         runtime = load_runtime(_settings(index_dir))
     except ZwfwError as exc:
@@ -176,6 +199,31 @@ def evaluate(
         typer.echo(json.dumps(faq_results, ensure_ascii=False, indent=2))
     if output:
         output.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+def _dialogue_services(settings: Settings) -> Callable[[Path], Any]:
+    """Builds the chat and navigation services over the runtime, on a given state dir."""
+
+    def build(state: Path) -> Any:
+        from zwfw.chat import create_chat_service
+        from zwfw.nav import create_nav_service
+        from zwfw.runtime import load_runtime
+
+        from zwfw.storage import open_storage
+        from zwfw.storage.kv import MemoryKeyValue
+
+        runtime = load_runtime(settings)
+        # The evaluation's sessions and navigation data live in a scratch database, never
+        # in the serving state.
+        scratch = open_storage(settings.model_copy(update={"state_db": state / "eval.sqlite",
+                                                           "state_url": None}))  # fmt: skip
+        sessions = MemoryKeyValue()
+        nav = create_nav_service(scratch, runtime.search, sessions=sessions)
+        chat = create_chat_service(sessions, runtime.search, runtime.qa,
+                                   nav=nav, settings=settings.chat)  # fmt: skip
+        return chat, nav, runtime.index.docs
+
+    return build
 
 
 @app.command()

@@ -59,7 +59,8 @@ def build(settings: Settings, runtime: Runtime, owns_runtime: bool = False) -> S
     storage, sessions = open_storage(settings), open_kv(settings)
     nav = create_nav_service(storage, runtime.search, sessions=sessions)
     chat = create_chat_service(
-        sessions, runtime.search, runtime.qa, settings.chat.session_ttl_seconds, nav=nav
+        sessions, runtime.search, runtime.qa, settings.chat.session_ttl_seconds, nav=nav,
+        settings=settings.chat,
     )
     faq_admin = create_faq_admin(
         storage, lambda: runtime.index.docs, runtime.upsert, runtime.delete

@@ -8,6 +8,7 @@ from zwfw.chat.faq_admin import DeleteFn, FaqAdmin, UpsertFn
 from zwfw.chat.nav_bridge import NavBridge
 from zwfw.chat.service import ChatService
 from zwfw.chat.sessions import SessionStore
+from zwfw.core.settings import ChatSettings
 from zwfw.nav import NavService
 from zwfw.qa import QaService
 from zwfw.search import SearchService
@@ -22,6 +23,7 @@ def create_chat_service(
     qa: QaService,
     session_ttl_seconds: int = 1800,
     nav: NavService | None = None,
+    settings: ChatSettings | None = None,
 ) -> ChatService:
     """The assistant, with its sessions in `sessions` (in process when None, Redis to share
     them between replicas); with `nav`, a need starts guided navigation inside the chat."""
@@ -29,7 +31,7 @@ def create_chat_service(
     store = SessionStore(
         sessions if sessions is not None else MemoryKeyValue(), session_ttl_seconds
     )
-    return ChatService(search, qa, store, bridge)
+    return ChatService(search, qa, store, bridge, settings=settings)
 
 
 def create_faq_admin(

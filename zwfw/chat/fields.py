@@ -92,6 +92,7 @@ class FieldAnswer:
     details: tuple[str, ...] = ()
 
 
+MISSING_HEAD = "办事指南没有写明"
 _LIMIT = re.compile(r"(\d+)\s*[(（](工作日|自然日)[)）]")
 
 
@@ -107,9 +108,7 @@ def answer_field(item: Item, field: GuideField, name: str) -> FieldAnswer:
     rather than guessing.
     """
     phone = item.consult_phone or "12345"
-    missing = FieldAnswer(
-        f"办事指南没有写明{name}的这项信息。", (f"建议拨打咨询电话{phone}确认。",)
-    )
+    missing = FieldAnswer(f"{MISSING_HEAD}{name}的这项信息。", (f"建议拨打咨询电话{phone}确认。",))
     if field is GuideField.MATERIALS:
         if not item.materials:
             return missing

@@ -8,7 +8,7 @@ the remaining variants still disagree on the asked field, the assistant asks whi
 from __future__ import annotations
 
 from zwfw.chat.elder import cap_options, for_elder, short_name
-from zwfw.chat.fields import GuideField, answer_field, field_value
+from zwfw.chat.fields import MISSING_HEAD, GuideField, answer_field, field_value
 from zwfw.chat.sessions import SessionState
 from zwfw.chat.types import ChatAction, ChatReply, item_card, item_source
 from zwfw.chat.variants import QUESTIONS, choice_between, group_key, narrow
@@ -94,10 +94,13 @@ class GuideAnswers:
                 text += f"\n（{regions}的办事指南在这一点上相同。）"
             text += f"\n来源：《{item.name}》办事指南（{item.department}）"
         follow = [q for f, q in _FOLLOW_UPS.items() if f not in fields]
+        # A guide that is silent on everything asked answers nothing: the reply names the
+        # phone to call, so it is a hand-off, not an answer.
+        silent = all(p.headline.startswith(MISSING_HEAD) for p in parts)
         return ChatReply(
             "",
             text,
-            ChatAction.ANSWER,
+            ChatAction.HANDOFF if silent else ChatAction.ANSWER,
             sources=[item_source(i) for i in items[:3]],
             cards=[item_card(item)],
             options=follow[:3],

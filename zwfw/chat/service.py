@@ -1,9 +1,10 @@
 """The customer-service assistant: one turn of a conversation, routed to the right answer.
 
 Order matters: emergencies and complaints first (never searched), then small talk, then a
-reply to a pending clarification, then guide-field questions (answered from the item's
-structured guide), needs (navigation), FAQ answers, and last a hand-off. A wrong confident
-answer costs more than a question back, so every retrieval step can decline.
+reply to a pending clarification or navigation question, then follow-ups without a subject
+of their own, and last the one router (`chat.router`) that chooses between a FAQ answer, an
+item's guide, a choice among candidates, guided navigation and a hand-off. The loop guard
+turns a question asked twice in a row into a hand-off.
 """
 
 from __future__ import annotations
@@ -13,28 +14,33 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
-from zwfw.chat import canned, navigation
-from zwfw.chat.elder import cap_options, finish, for_elder
+from zwfw.chat import canned, navigation, replies
+from zwfw.chat.confidence import base_name
+from zwfw.chat.elder import cap_options, finish, for_elder, short_name
 from zwfw.chat.fields import GuideField, detect_fields, names_something, subject_of
 from zwfw.chat.guide import GuideAnswers
-from zwfw.chat.intents import detect_intent, is_need, strip_greeting
+from zwfw.chat.intents import Intent, detect_intent, is_need, strip_greeting
 from zwfw.chat.nav_bridge import NavBridge
+from zwfw.chat.router import Decision, Offer, Route, TurnRouter
 from zwfw.chat.sessions import SessionState, SessionStore
-from zwfw.chat.types import ChatAction, ChatReply, Mode, Source
+from zwfw.chat.types import ChatAction, ChatReply, Mode, Source, item_card, item_source
+from zwfw.chat.variants import group_key, narrow
 from zwfw.core.errors import InvalidQuery
-from zwfw.core.records import Faq, Item
+from zwfw.core.records import DocKind, Faq, Item
+from zwfw.core.regions import ancestors, name_of, within
+from zwfw.core.settings import ChatSettings
 from zwfw.models import normalize
 from zwfw.qa import Action, QaResult, QaService
-from zwfw.search import SearchService
+from zwfw.qa import Source as QaSource
+from zwfw.search import SearchFilters, SearchService
 from zwfw.search.preferences import Preferences, detect
+from zwfw.search.results import Fallback
 
 _PERSON = re.compile("个人|自己|本人|我自己")
 _ORDINAL = {"1": 0, "一": 0, "2": 1, "二": 1, "两": 1, "3": 2, "三": 2, "4": 3, "四": 3}
 _ORDINAL_RE = re.compile(r"^(?:第)?([1-4一二两三四])(?:个|项|种)?$")
-# A short message without a question word only names a service ("社保卡"): answering it
-# from the nearest FAQ ("新社保卡怎么激活") would answer a question nobody asked.
-_QUESTION_WORD = re.compile("怎么|怎样|如何|什么|啥|吗|么|哪|谁|多少|几|为什么|能不能|是否|[?？]")
-_NAME_ONLY_CHARS = 8
+_NONE_OF_THESE = re.compile("^(都不是|以上都不是|都不对|不是这些|都没有|没有我要的|其他|其它)$")
+_ITEMS = SearchFilters(kinds=(DocKind.ITEM,))
 
 
 class ChatService:
@@ -45,9 +51,12 @@ class ChatService:
         sessions: SessionStore,
         nav_bridge: NavBridge | None = None,
         today: Callable[[], dt.date] = dt.date.today,
+        settings: ChatSettings | None = None,
     ) -> None:
         self.search, self.qa, self.sessions = search, qa, sessions
         self.guide = GuideAnswers(search)
+        settings = settings or ChatSettings()
+        self.router = TurnRouter(search, qa, settings.item_min_cosine)
         # With a navigation service, a need starts a guided dialogue; without one the
         # assistant offers the best-matching services as cards.
         self.nav_bridge = nav_bridge
@@ -63,10 +72,15 @@ class ChatService:
         if len(message) > limit:
             raise InvalidQuery(f"the message is longer than {limit} characters")
         mode = Mode(mode)
+        elder = mode is Mode.ELDER
         sid = session_id or self.sessions.new_id()
         state = self.sessions.load(sid)
-        turn = self._route(state, self._understand(message, mode), mode is Mode.ELDER)
-        if mode is Mode.ELDER:
+        text = self._understand(message, mode)
+        # /v1/qa gets the message as typed: ask QA the same, unless a greeting was removed
+        # or (elderly mode) the transcript corrected.
+        qa_text = message.strip() if text == normalize(message) and not elder else None
+        turn = self._guard(state, self._route(state, text, elder, qa_text), elder)
+        if elder:
             turn.reply, turn.options = finish(turn.reply), cap_options(turn.options)
         state.turns += 1
         self.sessions.save(sid, state)
@@ -82,53 +96,163 @@ class ChatService:
             text = q.corrected_query or q.did_you_mean or text
         return text
 
-    def _route(self, state: SessionState, text: str, elder: bool) -> ChatReply:
+    def _guard(self, state: SessionState, turn: ChatReply, elder: bool) -> ChatReply:
+        """The loop guard: the same question twice in a row becomes a hand-off that keeps the
+        cards, so nobody is asked the same thing a third time."""
+        asking = turn.action in (ChatAction.CLARIFY, ChatAction.NAVIGATE) and bool(turn.options)
+        if asking and turn.reply == state.last_ask:
+            state.pending, state.options = None, {}
+            hotline = self.search.settings.hotline
+            text = (
+                "抱歉，我还是没能确定您要办的是哪一项。请直接点选下面的事项，"
+                f"或拨打{hotline}政务服务便民热线，由工作人员帮您确认。"
+            )
+            return ChatReply("", _speak_text(text, elder), ChatAction.HANDOFF,
+                             turn.sources, turn.cards, ["转人工服务"])  # fmt: skip
+        state.last_ask = turn.reply if asking else None
+        return turn
+
+    def _route(self, state: SessionState, text: str, elder: bool, qa_text: str | None) -> ChatReply:
         detected = detect_intent(text)
+        if detected is not None and detected.intent is Intent.COMPLAINT:
+            # "黑车怎么举报" has a FAQ answer: never worse than /v1/qa.
+            result = self.qa.ask(qa_text or text, self.today())
+            if result.action is Action.ANSWER:
+                item = self.guide.load([state.item_key]) if state.item_key else []
+                turn = self._faq_reply(state, result, None, elder)
+                if item and item[0].complaint_phone:
+                    turn.reply += f"\n您咨询的事项的投诉电话是{item[0].complaint_phone}。"
+                return turn
         if detected is not None:
             item = self.guide.load([state.item_key]) if state.item_key else []
             phone = item[0].complaint_phone if item else None
             return _speak(canned.canned(detected, self.search.settings.hotline, phone), elder)
-        text = strip_greeting(text)
+        if (bare := strip_greeting(text)) != text:
+            text, qa_text = bare, None
         if state.nav_session and self.nav_bridge is not None:
             step, state.nav_session = self.nav_bridge.answer(state.nav_session, text, elder)
             if step is not None:
                 return step
-        if state.pending and (picked := self._picked(state, text)) is not None:
+        if state.pending and (picked := self._picked(state, text, elder)) is not None:
             return picked if isinstance(picked, ChatReply) else self._guide(state, elder)
-        state.pending, state.options = None, {}
-        fields = detect_fields(text)
-        if fields:
-            return self._field_question(state, text, fields, elder)
-        prefs = detect(text)
-        if state.group and state.fields and not names_something(_bare(text, prefs)):
-            self._remember(state, text, prefs)  # "那深圳呢": the last question, elsewhere
-            return self._guide(state, elder)
-        if is_need(text):
-            return self._need(state, text, elder)
-        return self._question(state, text, elder)
+        state.pending, state.options, state.rest = None, {}, []
+        fields, prefs = detect_fields(text), detect(text)
+        subject = subject_of(text) if fields else text
+        follows = bool(fields) or bool(state.group and state.fields)
+        if follows and not names_something(_bare(subject, prefs)):
+            return self._follow_up(state, text, fields, prefs, elder)
+        return self._decide(state, text, fields, elder, qa_text)
 
-    def _field_question(
-        self, state: SessionState, text: str, fields: list[GuideField], elder: bool
-    ) -> ChatReply:
-        subject, prefs = subject_of(text), detect(text)
-        if names_something(_bare(subject, prefs)):
-            group = self.guide.find_group(subject)
-            if not group:
-                return self._question(state, text, elder)
-            keys = [f"item:{i.id}" for i in group]
-            if set(keys) != set(state.group):
-                state.group, state.choices = keys, {}
-        elif not state.group:
+    def _follow_up(
+        self, state: SessionState, text: str, fields: list[GuideField], prefs: Preferences,
+        elder: bool,
+    ) -> ChatReply:  # fmt: skip
+        """A message without a subject of its own ("那要多少钱", "补办要带什么材料", "那深圳呢")
+        is about what the conversation is about: the service, or the last answer's topic."""
+        if state.group:
+            self._remember(state, text, prefs)
+            state.fields = [f.value for f in fields] or state.fields
+            if state.region and (missing := self._region_missing(state, state.region, elder)):
+                return missing
+            return self.guide.answer(state, fields, elder) if fields else self._guide(state, elder)
+        if state.topic:
+            # Routed with the last answer's topic; unsure, the router offers candidates.
+            return self._decide(state, f"{state.topic} {text}", fields, elder, None)
+        state.fields = [f.value for f in fields]
+        return _speak(
+            ChatReply("", "请问您想问哪一项业务？比如“办护照”“社保卡”。", ChatAction.CLARIFY),
+            elder,
+        )
+
+    def _decide(
+        self, state: SessionState, text: str, fields: list[GuideField], elder: bool,
+        qa_text: str | None,
+    ) -> ChatReply:  # fmt: skip
+        """Route a message with a subject through the one router (see chat.router)."""
+        need = is_need(text) and not fields
+        subject = subject_of(text) if fields else None
+        decision = self.router.decide(text, need, self.today(), qa_text, subject)
+        if decision.route is Route.FAQ:
+            turn = self._faq_reply(state, decision.qa, decision.item, elder, decision.top)
+            if decision.item is not None:  # follow-ups go to the item's guide
+                state.group = [f"item:{i.id}" for i in _group(decision.item, decision.items)]
+                self._remember(state, text, detect(text))
+            return turn
+        if decision.route is Route.ITEM and decision.item is not None:
+            return self._item(state, text, decision, fields, elder)
+        if decision.route is Route.NAVIGATE and self.nav_bridge is not None:
+            step, state.nav_session = self.nav_bridge.start(text, elder)
+            return step
+        if decision.route is Route.NAVIGATE:
+            items = navigation.suggest_services(self.search, text, state.region)
+            if items:
+                apps = navigation.suggest_apps(self.search, text, items)
+                return navigation.navigation_reply(items, apps, elder)
+        if decision.offers:
             state.fields = [f.value for f in fields]
-            return _speak(
-                ChatReply("", "请问您想问哪一项业务？比如“办护照”“社保卡”。", ChatAction.CLARIFY),
-                elder,
-            )
-        self._remember(state, text, prefs)
-        return self.guide.answer(state, fields, elder)
+            state.topic = subject_of(text) or text  # "补办要带什么" next is about this
+            state.query = text
+            return self._choose(state, decision.offers, elder, decision.items)
+        return replies.no_match(self._nearest(text), self.search.settings.hotline, elder)
+
+    def _item(
+        self, state: SessionState, text: str, decision: Decision, fields: list[GuideField],
+        elder: bool,
+    ) -> ChatReply:  # fmt: skip
+        """The chat is about the confident item: answer the asked fields from its guide, or
+        say what it is and ask what about it. The item is cited either way."""
+        item = decision.item
+        assert item is not None
+        key = group_key(item)
+        group = _group(item, decision.items)
+        keys = [f"item:{i.id}" for i in group]
+        if set(keys) != set(state.group):
+            state.group, state.choices = keys, {}
+        state.topic = base_name(item.catalog_name or item.name)
+        if not fields:  # the reply names this service: follow-ups are about it
+            state.keys, state.fields = keys, []
+            state.choices = {"name": base_name(item.name)}
+            same = [i for i in group if base_name(i.name) == base_name(item.name)]
+            others = [i for i in decision.items if group_key(i) != key]
+            # "都不是" says the guess was wrong: the other candidates come next.
+            state.pending, state.rest = "about", [f"item:{i.id}" for i in others[:8]]
+            return replies.about_item(item, same, others, elder)
+        self._remember(state, text, detect(text))
+        turn = self.guide.answer(state, fields, elder)
+        if item.id not in {s.id for s in turn.sources}:
+            turn.sources = [item_source(item), *turn.sources]
+        return turn
+
+    def _choose(
+        self,
+        state: SessionState,
+        offers: list[Offer],
+        elder: bool,
+        ranked: list[Item] | None = None,
+    ) -> ChatReply:
+        turn, picks = replies.choose(offers, ranked or [], elder)
+        state.pending, state.options = "pick", picks
+        state.rest = [o.key for o in offers if o.key not in picks.values()]
+        return _speak(turn, elder)
+
+    def _nearest(self, text: str) -> list[Item]:
+        """The closest items by meaning alone, however far, for a reply that found nothing
+        to offer: named as "nearest", never as an answer."""
+        q = self.search.analyze(text)
+        found = self.search.retrieve(q, _ITEMS, 10, stage=Fallback.VECTOR_ONLY)
+        return [c.record for c in found if isinstance(c.record, Item)][:3]
 
     def _guide(self, state: SessionState, elder: bool) -> ChatReply:
+        if not state.fields:
+            return self._about_group(state, elder)
         return self.guide.answer(state, [GuideField(f) for f in state.fields], elder)
+
+    def _about_group(self, state: SessionState, elder: bool) -> ChatReply:
+        items = narrow(self.guide.load(state.group), state.choices, state.region)
+        if not items:
+            return self.guide.answer(state, [], elder)
+        state.keys = [f"item:{i.id}" for i in items]
+        return replies.about_item(items[0], items[1:], [], elder)
 
     def _remember(self, state: SessionState, text: str, prefs: Preferences) -> None:
         """What this message says about region, variant and audience, kept for the session."""
@@ -141,90 +265,153 @@ class ChatService:
         elif _PERSON.search(text):
             state.choices["audience"] = "person"
 
-    def _picked(self, state: SessionState, text: str) -> ChatReply | bool | None:
+    def _picked(self, state: SessionState, text: str, elder: bool) -> ChatReply | bool | None:
         """Apply a reply to a clarification: a quick-reply label, its number, or words that
-        name the choice ("广州", "补办"). None when the message is about something else."""
+        name the choice ("广州", "补办"); "都不是" asks for other candidates. None when the
+        message is about something else (a new need is then routed afresh)."""
         bare = re.sub(r"[\W_]+", "", text)
+        if _NONE_OF_THESE.match(bare):
+            return self._none_of_these(state, text, elder)
         labels = list(state.options)
-        value = state.options.get(bare) or next(
-            (state.options[label] for label in labels if bare and (bare in label or label in bare)),
+        plain = {re.sub(r"[\W_]+", "", label): label for label in labels}
+        value = state.options.get(plain.get(bare, bare)) or next(
+            (state.options[plain[p]] for p in plain if bare and p and (bare in p or p in bare)),
             None,
         )
         if value is None and (m := _ORDINAL_RE.match(bare)) and _ORDINAL[m[1]] < len(labels):
             value = state.options[labels[_ORDINAL[m[1]]]]
-        if state.pending == "faq":
-            return self._faq_by_id(value) if value else None
+        if state.pending == "pick":
+            return (
+                self._pick(state, value, elder) if value else self._pick_region(state, text, elder)
+            )
         if value is None:
             prefs = detect(text)
             wanted = {"region": prefs.region, "variant": prefs.variant}.get(state.pending or "")
-            if not wanted:
+            # "深圳" answers the question; "社会保障卡申领（首次）" names something new.
+            if not wanted or names_something(_bare(text, prefs)):
                 return None
             value = wanted
+        self._remember(state, text, detect(text))  # "深圳第一次办" answers two questions
         if state.pending == "region":
             state.region = value
-        else:
-            state.choices[state.pending or "name"] = value
+            return self._region_missing(state, value, elder) or True
+        state.choices[state.pending or "name"] = value
         return True
 
-    def _need(self, state: SessionState, text: str, elder: bool) -> ChatReply:
-        if self.nav_bridge is not None:
-            step, state.nav_session = self.nav_bridge.start(text, elder)
-            return step
-        items = navigation.suggest_services(self.search, text, state.region)
+    def _pick_region(self, state: SessionState, text: str, elder: bool) -> ChatReply | None:
+        """A city named instead of a choice ("深圳"): the question again, in that city; when
+        the city changes nothing, that is said instead of repeating the question."""
+        prefs = detect(text)
+        if not prefs.region or names_something(_bare(text, prefs)) or not state.query:
+            return None
+        if prefs.region == state.region:  # that city was tried: it changes nothing
+            return replies.no_match([], self.search.settings.hotline, elder)
+        state.region, asked = prefs.region, state.last_ask
+        fields = [GuideField(f) for f in state.fields]
+        turn = self._decide(state, f"{text} {state.query}", fields, elder, None)
+        if turn.reply == asked:
+            hotline = self.search.settings.hotline
+            turn.reply = _speak_text(
+                f"没有找到{name_of(prefs.region) or text}专门的办理事项，下面是最接近的；"
+                f"您也可以拨打{hotline}咨询当地的办理方式。",
+                elder,
+            )
+        return turn
+
+    def _pick(self, state: SessionState, key: str, elder: bool) -> ChatReply | None:
+        """The citizen chose a candidate: a FAQ entry is answered, an item is discussed."""
+        state.pending, state.options, state.rest = None, {}, []
+        kind, _, ident = key.partition(":")
+        if kind == "faq":
+            return self._faq_by_id(state, ident, elder)
+        items = self.guide.load([key])
         if not items:
-            return self._question(state, text, elder)
-        apps = navigation.suggest_apps(self.search, text, items)
-        return navigation.navigation_reply(items, apps, elder)
+            return None
+        item = items[0]
+        # Its catalogue entry's other variants stay in reach: "补办要带什么" moves to them.
+        entry = self.router.item_candidates(group_key(item))
+        group = _group(item, [c.record for c in entry if isinstance(c.record, Item)])
+        state.group, state.keys = [f"item:{i.id}" for i in group], [key]
+        state.choices = {"name": base_name(item.name)}
+        state.region = item.region_code  # a card of one city is a choice of that city
+        state.topic = base_name(item.catalog_name or item.name)
+        if state.fields:
+            return self._guide(state, elder)
+        return replies.about_item(item, [], [], elder)
 
-    def _question(self, state: SessionState, text: str, elder: bool) -> ChatReply:
-        if _names_only(text) and (group := self.guide.find_group(text)):
-            return self._about(state, group, elder)
-        result = self.qa.ask(text, self.today())
-        if result.action is Action.ANSWER:
-            return self._faq_reply(result, elder)
-        group = self.guide.find_group(text)
-        if group and result.action is Action.HANDOFF:
-            return self._about(state, group, elder)
-        if result.action is Action.CLARIFY:
-            state.pending = "faq"
-            state.options = {s.question: s.id for s in result.suggestions}
-            head = "您想问的是下面哪个问题？"
-            return ChatReply("", head, ChatAction.CLARIFY, options=list(state.options))
-        return ChatReply("", result.answer or "", ChatAction.HANDOFF, options=["转人工服务"])
+    def _none_of_these(self, state: SessionState, text: str, elder: bool) -> ChatReply:
+        """ "都不是": the next candidates when there are some, else say so and hand off."""
+        rest = state.rest
+        state.pending, state.options, state.rest = None, {}, []
+        records = self.search.index.docs.get(rest)
+        offers = [
+            Offer(k, r.title, 0.0, r if isinstance(r, Item) else None)
+            for k in rest
+            if (r := records.get(k)) is not None
+        ]
+        if offers:
+            return self._choose(state, offers, elder)
+        items = self.guide.load(state.group)
+        return replies.no_match(items, self.search.settings.hotline, elder)
 
-    def _about(self, state: SessionState, group: list[Item], elder: bool) -> ChatReply:
-        """A message that only names a service: remember it and ask what about it."""
-        state.group, state.choices, state.fields = [f"item:{i.id}" for i in group], {}, []
-        name = group[0].catalog_name or group[0].name
-        return _speak(
-            ChatReply(
-                "",
-                f"关于「{name}」，您想了解哪方面？",
-                ChatAction.CLARIFY,
-                options=["需要带什么材料", "要多少钱", "在哪里办", "网上能办吗"],
-            ),
-            elder,
+    def _region_missing(self, state: SessionState, region: str, elder: bool) -> ChatReply | None:
+        """A region named freely that none of the variants covers: say so and offer the
+        regions there are, instead of asking the same question again."""
+        # The variants the question was about: what was chosen so far, in any region.
+        items = narrow(self.guide.load(state.group), state.choices, None)
+        if not items or any(
+            within(i.region_code, region) or i.region_code in ancestors(region) for i in items
+        ):
+            return None
+        name = short_name(items[0].catalog_name or items[0].name)
+        regions = list(dict.fromkeys(i.region_name for i in items))
+        hotline = self.search.settings.hotline
+        text = (
+            f"「{name}」的办事指南里没有{name_of(region) or '这个地区'}的办理方式，"
+            f"目前有：{'、'.join(regions[:6])}。请点选一个，或拨打{hotline}咨询当地的办理方式。"
         )
+        firsts = _first_per_region(items)
+        state.pending, state.region = "region", None
+        state.options = {i.region_name: i.region_code for i in firsts}
+        return ChatReply("", _speak_text(text, elder), ChatAction.CLARIFY,
+                         [item_source(items[0])], [item_card(i) for i in items[:5]],
+                         [*list(state.options)[:5], replies.NONE_OF_THESE])  # fmt: skip
 
-    def _faq_by_id(self, faq_id: str) -> ChatReply | None:
+    def _faq_by_id(self, state: SessionState, faq_id: str, elder: bool) -> ChatReply | None:
         records = self.search.index.docs.get([f"faq:{faq_id}"])
         faq = records.get(f"faq:{faq_id}")
         if not isinstance(faq, Faq) or not faq.is_live(self.today()):
             return None
-        result = QaResult(Action.ANSWER, faq.answer, [], [])
-        return self._faq_reply(result, False, faq)
+        result = QaResult(Action.ANSWER, faq.answer, [QaSource(faq.id, "faq", faq.question)], [])
+        return self._faq_reply(state, result, None, elder)
 
-    def _faq_reply(self, result: QaResult, elder: bool, faq: Faq | None = None) -> ChatReply:
+    def _faq_reply(
+        self,
+        state: SessionState,
+        result: QaResult,
+        item: Item | None,
+        elder: bool,
+        card: Item | None = None,
+    ) -> ChatReply:
+        """The FAQ entry QA chose, verbatim; a confident item named in the words is cited
+        after it; search's confident top item (`card`) is shown as a card in any case."""
         source = result.sources[0] if result.sources else None
-        src = Source(source.id, "faq", source.title) if source else None
-        if faq is not None:
-            src = Source(faq.id, "faq", faq.question)
+        sources = [Source(source.id, "faq", source.title)] if source else []
         answer = result.answer or ""
         if elder:
             answer = for_elder(answer, [])
-        elif src is not None:
-            answer += f"\n来源：常见问题“{src.title}”"
-        return ChatReply("", answer, ChatAction.ANSWER, sources=[src] if src else [])
+        elif source is not None:
+            answer += f"\n来源：常见问题“{source.title}”"
+        if source is not None:
+            state.topic = subject_of(source.title) or source.title
+        state.group, state.keys, state.choices, state.fields = [], [], {}, []
+        if item is not None:
+            sources.append(item_source(item))
+            if not elder:
+                answer += f"\n相关办事事项：《{item.name}》"
+        shown = item or card
+        cards = [item_card(shown)] if shown is not None else []
+        return ChatReply("", answer, ChatAction.ANSWER, sources=sources, cards=cards)
 
 
 def _bare(text: str, prefs: Preferences) -> str:
@@ -236,9 +423,21 @@ def _bare(text: str, prefs: Preferences) -> str:
     )
 
 
-def _names_only(text: str) -> bool:
-    bare = re.sub(r"[\W_]+", "", text)
-    return len(bare) <= _NAME_ONLY_CHARS and not _QUESTION_WORD.search(text)
+def _group(item: Item, items: list[Item]) -> list[Item]:
+    """`item` and the other variants of its catalogue entry among `items`."""
+    key = group_key(item)
+    return [item, *[i for i in items if group_key(i) == key and i.id != item.id]]
+
+
+def _speak_text(text: str, elder: bool) -> str:
+    return for_elder(text, []) if elder else text
+
+
+def _first_per_region(items: list[Item]) -> list[Item]:
+    firsts: dict[str, Item] = {}
+    for item in items:
+        firsts.setdefault(item.region_name, item)
+    return list(firsts.values())
 
 
 def _speak(turn: ChatReply, elder: bool) -> ChatReply:

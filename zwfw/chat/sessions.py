@@ -27,10 +27,14 @@ class SessionState:
     fields: list[str] = field(default_factory=list)  # guide fields last asked for
     region: str | None = None  # division code the citizen named; kept for later questions
     choices: dict[str, str] = field(default_factory=dict)  # variant / audience / name chosen
-    pending: str | None = None  # what a clarification asked: variant, region, audience, name, faq
+    pending: str | None = None  # what a clarification asked: variant, region, audience, name, pick
     options: dict[str, str] = field(default_factory=dict)  # quick reply → the value it picks
     turns: int = 0
     nav_session: str | None = None  # a guided navigation in progress (see chat.nav_bridge)
+    topic: str | None = None  # what the last answer was about, for follow-ups without a subject
+    last_ask: str | None = None  # the last question asked, so it is never asked twice in a row
+    rest: list[str] = field(default_factory=list)  # candidates not yet offered ("都不是")
+    query: str | None = None  # the last message routed as a question, for a free answer to it
 
     @property
     def item_key(self) -> str | None:

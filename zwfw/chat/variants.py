@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from zwfw.chat.confidence import base_name
 from zwfw.core.records import Item
 from zwfw.core.regions import ancestors, within
 
@@ -42,7 +43,8 @@ def value_of(item: Item, dimension: str) -> str:
         return audience_of(item)
     if dimension == "region":
         return item.region_code
-    return f"item:{item.id}"
+    # By name without qualifiers: the same service in two cities is one choice of name.
+    return base_name(item.name)
 
 
 def label_of(item: Item, dimension: str) -> str:

@@ -173,6 +173,10 @@ class AdminSettings(_Group):
 class ChatSettings(_Group):
     # A chat session (its context: the item under discussion) expires after this idle time.
     session_ttl_seconds: int = Field(1800, ge=60)
+    # The chat is about search's top item when both retrievers rank it first and its e5
+    # cosine reaches this, or when the message contains the item's whole name. Tuned on
+    # half of items_dev/faq_dev, checked on the other half (docs/chat.md).
+    item_min_cosine: float = Field(0.88, ge=0, le=1)
 
 
 class PersonalSettings(_Group):

@@ -1,0 +1,94 @@
+"""The router's conversation rules over the demo index: replies carry their items, the same
+question is never asked twice in a row, answers outside the options are understood, and a
+follow-up after a FAQ answer keeps its subject."""
+
+from __future__ import annotations
+
+from chat.conftest import Conversation
+from zwfw.chat import ChatAction
+from zwfw.core.records import Item
+from zwfw.runtime import Runtime
+
+
+def test_a_clarification_lists_its_items_as_cards_with_ids_and_names_them(
+    talk: Conversation, demo_runtime: Runtime
+) -> None:
+    reply = talk.say("社保卡")
+    assert reply.action is ChatAction.CLARIFY and reply.cards
+    docs = demo_runtime.index.docs.get([f"item:{c.id}" for c in reply.cards])
+    assert all(isinstance(docs.get(f"item:{c.id}"), Item) for c in reply.cards)
+    titles = {c.title for c in reply.cards}
+    named = [o for o in reply.options if o in titles]
+    assert named, "an item offered in the options is also a card"
+
+
+def test_an_exact_item_name_is_cited_and_asks_what_about_it(talk: Conversation) -> None:
+    reply = talk.say("社会保障卡申领（首次）")
+    assert reply.sources[0].type == "item" and reply.sources[0].title == "社会保障卡申领（首次）"
+    assert reply.cards[0].id == reply.sources[0].id and "需要带什么材料" in reply.options
+
+
+def test_a_city_named_freely_that_the_service_lacks_is_said_and_never_asked_again(
+    talk: Conversation,
+) -> None:
+    asked = talk.say("我的社保卡掉了要去哪里补")
+    assert asked.action is ChatAction.CLARIFY and "深圳市" not in asked.options
+    said = talk.say("深圳")
+    assert "没有深圳市" in said.reply and said.reply != asked.reply
+    again = talk.say("深圳")
+    assert again.action is ChatAction.HANDOFF and "12345" in again.reply
+    assert again.cards, "the hand-off keeps the services to tap"
+
+
+def test_no_question_is_asked_twice_in_a_row(talk: Conversation) -> None:
+    for message in ("我的社保卡掉了要去哪里补", "深圳", "深圳", "深圳", "那要多少钱", "那要多少钱"):
+        talk.say(message)
+    asked = [t.reply for t in talk.turns]
+    questions = [t.action in (ChatAction.CLARIFY, ChatAction.NAVIGATE) for t in talk.turns]
+    for i in range(1, len(asked)):
+        assert not (questions[i] and asked[i] == asked[i - 1]), asked[i]
+
+
+def test_none_of_these_offers_the_next_candidates_or_hands_off(talk: Conversation) -> None:
+    first = talk.say("社保卡")
+    after = talk.say("都不是")
+    assert after.reply != first.reply
+    shown = set(first.options) - {"都不是"}
+    if after.action is ChatAction.CLARIFY:
+        assert not shown & set(after.options)
+    else:
+        assert after.action is ChatAction.HANDOFF and "12345" in after.reply
+
+
+def test_a_follow_up_after_a_faq_answer_keeps_its_subject(talk: Conversation) -> None:
+    answered = talk.say("社保卡怎么激活")
+    assert answered.action is ChatAction.ANSWER and answered.sources[0].type == "faq"
+    follow = talk.say("补办要带什么材料")
+    titles = [c.title for c in follow.cards] + [s.title for s in follow.sources]
+    assert any("社会保障卡" in t and "补换" in t for t in titles), follow
+
+
+def test_a_new_need_during_a_clarification_is_routed_afresh(talk: Conversation) -> None:
+    talk.say("普通护照签发要带什么材料")
+    reply = talk.say("社会保障卡申领（首次）")
+    assert reply.sources[0].title == "社会保障卡申领（首次）"
+
+
+def test_an_answer_naming_the_option_and_a_city_answers_both(talk: Conversation) -> None:
+    talk.say("普通护照签发要带什么材料")
+    reply = talk.say("深圳第一次办")
+    assert reply.action is ChatAction.ANSWER and "深圳" in reply.reply
+
+
+def test_nothing_matching_says_so_with_the_hotline(talk: Conversation) -> None:
+    reply = talk.say("宠物狗怎么训练")
+    assert reply.action is ChatAction.HANDOFF and "12345" in reply.reply
+    assert "没有找到" in reply.reply and reply.cards, "the nearest items are shown"
+
+
+def test_elderly_mode_gets_the_same_routing_and_keeps_its_rules(elder: Conversation) -> None:
+    reply = elder.say("社保卡")
+    assert reply.action is ChatAction.CLARIFY and reply.cards and len(reply.options) <= 3
+    about = elder.say("第一个")
+    first = about.reply.split("。")[0]
+    assert len(first) <= 40 and "http" not in about.reply

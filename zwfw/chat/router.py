@@ -1,0 +1,125 @@
+"""One decision per chat turn, from the retrieval and confidence `/v1/search` and `/v1/qa` use.
+
+Never worse than its parts: when `QaService.ask` answers, the turn answers with the same
+entry; when search's top item is a confident match (`confidence.py`), the turn is about that
+item. Otherwise items and FAQ entries compete in one candidate list, ranked by the same e5
+cosine, and the citizen chooses; a need starts guided navigation; and when nothing is
+plausible the turn says so and hands off.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from zwfw.chat.confidence import base_name, confident_item, title_coverage
+from zwfw.core.records import DocKind, Item
+from zwfw.qa import Action, QaResult, QaService
+from zwfw.search import Candidate, SearchFilters, SearchService
+
+_ITEMS = SearchFilters(kinds=(DocKind.ITEM,))
+_POOL = 40
+_RELATED_COVERAGE = 0.5
+
+
+class Route(StrEnum):
+    FAQ = "faq"  # QaService answers: the same entry
+    ITEM = "item"  # search's top item is a confident match
+    NAVIGATE = "navigate"  # a need, no confident item: guided navigation
+    CLARIFY = "clarify"  # plausible candidates, none confident: the citizen chooses
+    NONE = "none"  # nothing plausible: say so, nearest items, hotline
+
+
+@dataclass(frozen=True)
+class Offer:
+    """One entry of the merged candidate list: an item or a FAQ entry."""
+
+    key: str  # "item:<id>" or "faq:<id>"
+    label: str
+    score: float  # e5 cosine with the message
+    item: Item | None = None
+
+
+@dataclass(frozen=True)
+class Decision:
+    route: Route
+    qa: QaResult
+    item: Item | None = None  # the confident item (beside a FAQ answer: also named)
+    top: Item | None = None  # search's confident top item, named or not
+    items: list[Item] = field(default_factory=list)  # item candidates, search's order
+    offers: list[Offer] = field(default_factory=list)  # plausible items and FAQs, best first
+
+
+class TurnRouter:
+    def __init__(self, search: SearchService, qa: QaService, item_min_cosine: float) -> None:
+        self.search, self.qa, self.item_min_cosine = search, qa, item_min_cosine
+
+    def item_candidates(self, text: str) -> list[Candidate]:
+        """Item candidates as `/v1/search` ranks them (its first stage, before fallbacks)."""
+        q = self.search.analyze(text)
+        floor = self.search.settings.vector_min_score
+        return self.search.retrieve(q, _ITEMS, _POOL, vector_floor=floor)
+
+    def confident(self, text: str) -> tuple[Item | None, list[Candidate]]:
+        found = self.item_candidates(text)
+        return confident_item(found, text, self.item_min_cosine), found
+
+    def decide(
+        self,
+        text: str,
+        need: bool,
+        today: dt.date,
+        qa_text: str | None = None,
+        subject: str | None = None,
+    ) -> Decision:
+        """Route `text`; `qa_text` is the message as `/v1/qa` would receive it, if different;
+        `subject` is a guide-field question without its field words ("广州社保卡首次申领"
+        for "…能网上办吗"), tried when the whole message names no item confidently."""
+        result = self.qa.ask(qa_text or text, today)
+        item, found = self.confident(text)
+        if item is None and subject and subject != text:
+            item, by_subject = self.confident(subject)
+            found = by_subject if item is not None else found
+        items = [c.record for c in found if isinstance(c.record, Item)]
+        offers = self._offers(found, result)
+        top = item
+        if result.action is Action.ANSWER:
+            route = Route.FAQ
+            # Cited beside a FAQ answer, an item must also be named in the words: the
+            # encoder alone matched "社保卡办理进度" to 居住证办理进度查询.
+            if top is not None and title_coverage(top, text) < _RELATED_COVERAGE:
+                item = None
+        elif item is not None:
+            route = Route.ITEM
+        elif need:
+            route = Route.NAVIGATE
+        elif offers:
+            route = Route.CLARIFY
+        else:
+            route = Route.NONE
+        return Decision(route, result, item, top, items, offers)
+
+    def _offers(self, found: list[Candidate], result: QaResult) -> list[Offer]:
+        """Items and FAQ suggestions in one list by cosine; one offer per item name."""
+        item_floor = self.search.settings.vector_min_score
+        faq_floor = self.qa.settings.clarify_min_cosine
+        offers = [
+            Offer(f"item:{c.record.id}", c.record.name, c.vector_score, c.record)
+            for c in found
+            if isinstance(c.record, Item) and c.vector_score >= item_floor
+        ]
+        offers += [
+            Offer(f"faq:{s.id}", s.question, s.score)
+            for s in result.suggestions
+            if s.score >= faq_floor
+        ]
+        offers.sort(key=lambda o: -o.score)
+        seen: set[str] = set()
+        unique = []
+        for offer in offers:
+            name = base_name(offer.label)
+            if name not in seen:
+                seen.add(name)
+                unique.append(offer)
+        return unique
