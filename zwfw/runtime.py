@@ -21,6 +21,7 @@ from zwfw.models.encoders.use import UseEncoder
 from zwfw.qa import QaService
 from zwfw.qa.rerank import BlendReranker
 from zwfw.search import OpenIndex, SearchService, open_current
+from zwfw.search.fusion import FusionModel
 from zwfw.search.store import current_build
 from zwfw.search.suggest import SuggestEntry, Suggester, build_suggester
 from zwfw.search.synonyms import SynonymStore
@@ -174,7 +175,10 @@ def load_runtime(
     _check_encoder(index, encoder)
     settings.state_db.parent.mkdir(parents=True, exist_ok=True)
     synonyms = SynonymStore(settings.state_db)
-    search = SearchService(index, encoder, segmenter, settings.search, synonyms=synonyms.snapshot)
+    fusion = FusionModel.load(settings.search.fusion_model) if settings.search.learned_fusion else None
+    search = SearchService(
+        index, encoder, segmenter, settings.search, synonyms=synonyms.snapshot, fusion=fusion
+    )
     qa = QaService(search, settings.qa, _reranker(settings))
     runtime = Runtime(settings, segmenter, encoder, index, search, qa, synonyms)
     runtime.derive()
