@@ -42,6 +42,8 @@ def _build(settings: Settings, sources: list[Path]) -> None:
     loaded = load_sources(sources, settings.indexer.max_bad_share)
     for bad in loaded.bad:
         typer.secho(f"skipped {bad}", fg=typer.colors.YELLOW, err=True)
+    for warning in loaded.warnings:
+        typer.secho(f"warning {warning}", fg=typer.colors.YELLOW, err=True)
     segmenter, encoder = build_tools(settings)
     build = build_index(loaded.records, settings, encoder, segmenter, progress=True)
     typer.echo(f"indexed {len(loaded.records)} records ({len(loaded.bad)} skipped) into {build}")
@@ -171,6 +173,7 @@ def evaluate(
     """nDCG@10, recall@10 and MRR per query kind; FAQ top-1, recall@5 and answer decisions.
     With --chat or --nav: the assistant's first turns and guided navigation, per kind."""
     from zwfw.evaluation import eval_faq, eval_items, format_table, read_jsonl
+    from zwfw.evaluation.runner import eval_parts, format_comparison
     from zwfw.runtime import load_runtime
 
     if not items and not faq:
@@ -194,6 +197,8 @@ def evaluate(
     if items:
         results["items"] = item_results = eval_items(runtime.search, read_jsonl(items))
         typer.echo(format_table(item_results))
+        results["items_parts"] = parts = eval_parts(runtime.search, read_jsonl(items))
+        typer.echo(format_comparison({"zwfw": item_results, **parts}))
     if faq:
         results["faq"] = faq_results = eval_faq(runtime.qa, read_jsonl(faq))
         typer.echo(json.dumps(faq_results, ensure_ascii=False, indent=2))
@@ -224,6 +229,34 @@ def _dialogue_services(settings: Settings) -> Callable[[Path], Any]:
         return chat, nav, runtime.index.docs
 
     return build
+
+
+@app.command()
+def fit(
+    index_dir: IndexDir = None,
+    queries: Annotated[
+        list[Path] | None, typer.Option(help="labelled item queries (items_dev format)")
+    ] = None,
+    also: Annotated[
+        list[Path] | None, typer.Option(help="other index dirs whose names add synthetic queries")
+    ] = None,
+    out: Annotated[Path, typer.Option(help="where to write the model")] = Path("fusion.json"),
+    synthetic: Annotated[int, typer.Option(help="synthetic queries per catalogue")] = 1000,
+    folds: Annotated[int, typer.Option(help="report k-fold figures on --queries; 0: skip")] = 0,
+) -> None:
+    """Fit the learned fusion (docs/fusion.md) and write it for ZWFW_SEARCH__FUSION_MODEL."""
+    from zwfw.evaluation import read_jsonl
+    from zwfw.evaluation.fit import fit_fusion
+    from zwfw.runtime import load_runtime
+
+    try:
+        main = load_runtime(_settings(index_dir)).search
+        others = [load_runtime(_settings(path)).search for path in also or []]
+        rows = [row for path in queries or [] for row in read_jsonl(path)]
+        report = fit_fusion(main, rows, others, out, synthetic, folds)
+    except ZwfwError as exc:
+        raise _fail(exc) from exc
+    typer.echo(report)
 
 
 @app.command()

@@ -26,6 +26,7 @@ from zwfw.qa import QaService
 from zwfw.qa.rerank import BlendReranker
 from zwfw.search import OpenIndex, SearchService, open_build, open_current
 from zwfw.search.store import current_build, read_manifest
+from zwfw.search.fusion import FusionModel
 from zwfw.search.suggest import SuggestEntry, Suggester, build_suggester
 from zwfw.search.synonyms import SynonymStore
 from zwfw.search.vector.threads import own_threads
@@ -250,7 +251,10 @@ def load_runtime(
     index = open_current(settings)
     _check_encoder(index, encoder)
     synonyms = SynonymStore(open_storage(settings), poll_seconds=settings.state_poll_seconds)
-    search = SearchService(index, encoder, segmenter, settings.search, synonyms=synonyms.snapshot)
+    fusion = FusionModel.load(settings.search.fusion_model) if settings.search.learned_fusion else None
+    search = SearchService(
+        index, encoder, segmenter, settings.search, synonyms=synonyms.snapshot, fusion=fusion
+    )
     qa = QaService(search, settings.qa, _reranker(settings))
     runtime = Runtime(settings, segmenter, encoder, index, search, qa, synonyms)
     runtime.derive()

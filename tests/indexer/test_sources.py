@@ -135,3 +135,22 @@ def test_the_real_guangdong_and_beijing_files_load_with_detection() -> None:
     kinds = Counter(r.kind for r in result.records)
     assert kinds["item"] == 2262 and kinds["faq"] >= 2079
     assert len(result.bad) <= 2  # one Beijing entry has an empty answer
+
+
+def test_a_real_item_without_a_department_is_indexed_with_a_warning(tmp_path: Path) -> None:
+    item = {
+        "kind": "item", "id": "hn-1", "name": "居民身份证换领", "item_type": "行政确认",
+        "department": "", "region_code": "430000", "region_name": "湖南省", "level": "省级",
+        "audiences": ["自然人"],
+    }  # fmt: skip
+    result = load_file(_write(tmp_path / "items.jsonl", [item, {**item, "id": "hn-2"}]))
+    assert [r.id for r in result.records] == ["hn-1", "hn-2"]
+    assert result.bad == []
+    assert [(w.line, "no department" in w.reason) for w in result.warnings] == [(1, True), (2, True)]
+
+
+def test_an_item_without_a_name_is_still_rejected(tmp_path: Path) -> None:
+    item = {"kind": "item", "id": "x", "name": "", "item_type": "t", "department": "d",
+            "region_code": "1", "region_name": "r", "level": "l", "audiences": []}  # fmt: skip
+    result = load_file(_write(tmp_path / "items.jsonl", [item]), max_bad_share=1.0)
+    assert result.records == [] and len(result.bad) == 1

@@ -126,6 +126,10 @@ class SearchSettings(_Group):
     # Deep pages cost memory in every engine (the top page*size hits are ranked): like
     # Elasticsearch's index.max_result_window, results stop at this position.
     max_result_window: int = Field(1000, ge=10)
+    # Learned fusion (docs/fusion.md): off falls back to weighted RRF with fixed boosts.
+    learned_fusion: bool = True
+    # A model written by `zwfw fit`; unset uses the one shipped in zwfw/models/data.
+    fusion_model: Path | None = None
 
 
 class QaSettings(_Group):

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import zlib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from zwfw.core.records import DocKind
 from zwfw.evaluation.metrics import mrr, ndcg, recall
+from zwfw.models import normalize
 from zwfw.qa import Action, QaService
 from zwfw.search import SearchFilters, SearchService
+from zwfw.search.fitting import Group, Labelled, fit, ranked
+
+Ranker = Callable[[dict[str, Any]], list[str]]
+_ITEMS = SearchFilters(kinds=(DocKind.ITEM,))
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
@@ -27,16 +34,38 @@ def _mean(values: Iterable[float]) -> float:
 
 def eval_items(search: SearchService, queries: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
     """nDCG@10, recall@10 and MRR over item search, overall and per query kind."""
+
+    def zwfw(q: dict[str, Any]) -> list[str]:
+        return [h.id for h in search.search(q["query"], _ITEMS, size=10).hits]
+
+    return score_rankings(queries, zwfw)
+
+
+def eval_parts(
+    search: SearchService, queries: list[dict[str, Any]]
+) -> dict[str, dict[str, dict[str, float]]]:
+    """The same measures for each retriever alone: `dense` is plain e5 on the query as typed
+    (normalised, nothing rewritten); `lexical` is zwfw's lexical retriever with its query
+    understanding (pinyin, initials, corrections, synonyms)."""
+
+    def dense(q: dict[str, Any]) -> list[str]:
+        analyzed = search.analyze(q["query"])
+        plain = dataclasses.replace(analyzed, text=normalize(q["query"]))
+        return [r.id for _, _, r in search.lists(plain, _ITEMS, 10)[1]]
+
+    def lexical(q: dict[str, Any]) -> list[str]:
+        lex = search.lists(search.analyze(q["query"]), _ITEMS, 10)[0]
+        records = search.index.docs.get([k for k, _ in lex])
+        return [records[k].id for k, _ in lex if k in records]
+
+    return {"dense": score_rankings(queries, dense), "lexical": score_rankings(queries, lexical)}
+
+
+def score_rankings(queries: list[dict[str, Any]], rank: Ranker) -> dict[str, dict[str, float]]:
     rows: dict[str, list[tuple[float, float, float]]] = defaultdict(list)
-    only_items = SearchFilters(kinds=(DocKind.ITEM,))
     for q in queries:
-        page = search.search(q["query"], only_items, size=10)
-        ranked = [h.id for h in page.hits]
-        scores = (
-            ndcg(ranked, q["relevant"]),
-            recall(ranked, q["relevant"]),
-            mrr(ranked, q["relevant"]),
-        )
+        ids = rank(q)
+        scores = (ndcg(ids, q["relevant"]), recall(ids, q["relevant"]), mrr(ids, q["relevant"]))
         rows["overall"].append(scores)
         rows[q.get("kind", "all")].append(scores)
     return {
@@ -48,6 +77,26 @@ def eval_items(search: SearchService, queries: list[dict[str, Any]]) -> dict[str
         }
         for kind, v in rows.items()
     }
+
+
+def crossval_items(
+    groups: list[Group], extra: list[Group], folds: int = 5, seed: int = 0
+) -> dict[str, dict[str, float]]:
+    """Figures of the learned fusion on each labelled query, from a model fitted without it:
+    k folds over `groups`, each fitted on the other folds plus `extra` (synthetic queries,
+    other catalogues). Rankings are the fusion's order of both retrievers' candidates."""
+    order = sorted(range(len(groups)), key=lambda i: zlib.crc32(f"{seed}:{groups[i].qid}".encode()))
+    rankings: dict[str, list[str]] = {}
+    for fold in range(folds):
+        held = {groups[i].qid for i in order[fold::folds]}
+        model = fit([g for g in groups if g.qid not in held] + extra)
+        rankings.update({g.qid: ranked(model, g) for g in groups if g.qid in held})
+    rows = [{"qid": g.qid, "kind": g.kind, "relevant": g.relevant} for g in groups]
+    return score_rankings(rows, lambda q: rankings[q["qid"]])
+
+
+def labelled(rows: Iterable[Mapping[str, Any]]) -> list[Labelled]:
+    return [Labelled(str(r["qid"]), r["query"], r.get("kind", "all"), r["relevant"]) for r in rows]
 
 
 def eval_faq(qa: QaService, queries: list[dict[str, Any]]) -> dict[str, Any]:
@@ -87,4 +136,16 @@ def format_table(results: dict[str, dict[str, float]]) -> str:
         lines.append(
             f"{kind:<12}{int(m['n']):>5}{m['ndcg@10']:>10.3f}{m['recall@10']:>8.3f}{m['mrr']:>8.3f}"
         )
+    return "\n".join(lines)
+
+
+def format_comparison(systems: Mapping[str, Mapping[str, Mapping[str, float]]]) -> str:
+    """nDCG@10 per kind, one column per system (zwfw, dense alone, lexical alone, …)."""
+    names = list(systems)
+    kinds = sorted(next(iter(systems.values())), key=lambda k: (k != "overall", k))
+    lines = [f"{'nDCG@10':<12}{'n':>5}" + "".join(f"{n:>10}" for n in names)]
+    for kind in kinds:
+        n = int(systems[names[0]][kind]["n"])
+        cells = "".join(f"{systems[s][kind]['ndcg@10']:>10.3f}" for s in names)
+        lines.append(f"{kind:<12}{n:>5}{cells}")
     return "\n".join(lines)

@@ -22,12 +22,25 @@ def detect(data: dict[str, Any]) -> str:
     raise InvalidRecord("unknown format: no `kind`, and neither Guangdong item nor FAQ fields")
 
 
-def to_record(data: dict[str, Any]) -> Record:
+# Descriptive fields an item can be shown and searched without. A real item missing one is
+# indexed with this marker and a warning; an item without id or name is still rejected.
+MISSING = "未注明"
+_FILLABLE = {"item": ("department", "item_type", "level", "region_name")}
+
+
+def to_record(data: dict[str, Any], warnings: list[str] | None = None) -> Record:
+    """The canonical record of one source line; fields filled with `MISSING` are named in
+    `warnings` when given."""
     fmt = detect(data)
     if fmt == "guangdong_item":
-        return parse_record(_from_guangdong(data))
-    if fmt == "beijing_faq":
-        return parse_record(_from_beijing(data))
+        data = _from_guangdong(data)
+    elif fmt == "beijing_faq":
+        data = _from_beijing(data)
+    filled = [f for f in _FILLABLE.get(str(data.get("kind")), ()) if not _opt(data.get(f))]
+    if filled:
+        data = {**data, **dict.fromkeys(filled, MISSING)}
+        if warnings is not None:
+            warnings.append(f"{data.get('id')}: no {', '.join(filled)}; indexed as {MISSING}")
     return parse_record(data)
 
 

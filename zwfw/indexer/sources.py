@@ -29,6 +29,8 @@ class BadLine:
 class LoadResult:
     records: list[Record] = field(default_factory=list)
     bad: list[BadLine] = field(default_factory=list)
+    # Records kept with a missing descriptive field filled in (see formats.MISSING).
+    warnings: list[BadLine] = field(default_factory=list)
 
 
 def load_file(path: Path, max_bad_share: float = 0.05) -> LoadResult:
@@ -51,7 +53,12 @@ def load_file(path: Path, max_bad_share: float = 0.05) -> LoadResult:
             data = json.loads(line)
             if not isinstance(data, dict):
                 raise InvalidRecord("a line must hold one JSON object")
-            result.records.append(to_record(data))
+            notes: list[str] = []
+            result.records.append(to_record(data, notes))
+            for note in notes:
+                warning = BadLine(path, number, note)
+                log.warning("indexing incomplete record %s", warning)
+                result.warnings.append(warning)
         except (json.JSONDecodeError, InvalidRecord) as exc:
             bad = BadLine(path, number, str(exc))
             log.warning("skipping bad record %s", bad)
@@ -78,6 +85,7 @@ def load_sources(paths: Iterable[Path], max_bad_share: float = 0.05) -> LoadResu
         for file in files:
             part = load_file(file, max_bad_share)
             merged.bad.extend(part.bad)
+            merged.warnings.extend(part.warnings)
             for record in part.records:
                 by_key[doc_key(record.kind, record.id)] = record
     merged.records = list(by_key.values())

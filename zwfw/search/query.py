@@ -51,11 +51,12 @@ def analyze_query(
     segmenter: Segmenter,
     vocab: Vocabulary | None = None,
     synonyms: SynonymSet | None = None,
+    correct: bool = True,
 ) -> AnalyzedQuery:
     """Normalise, rewrite pinyin/initials/typos against `vocab`, strip filler, segment, and
     expand with `synonyms` (applied here, at query time, so an edit needs no reindex)."""
     typed = normalize(raw)
-    understood = understand(typed, vocab) if vocab else Understanding(typed)
+    understood = understand(typed, vocab, correct) if vocab else Understanding(typed)
     text = understood.text
     prefs = detect(text)
     # A region named in the query is a preference (see search.preferences), not a term: as a

@@ -13,7 +13,8 @@ from zwfw.models import Segmenter, normalize
 from zwfw.models.encoders import Encoder
 from zwfw.search.docstore import vid_range
 from zwfw.search.filters import SearchFilters
-from zwfw.search.fusion import rrf
+from zwfw.search.evidence import Lists
+from zwfw.search.fusion import FusionModel, rrf
 from zwfw.search.preferences import reorder
 from zwfw.search.query import AnalyzedQuery, analyze_query, lexical_query
 from zwfw.search.results import Candidate, Fallback, SearchPage, facets, to_hit
@@ -32,6 +33,38 @@ PROGRESS_DEMOTION = 0.9
 NAMED_BOOST = 1.1
 
 
+# A correction is checked against the titles of this many top lexical hits of the corrected query.
+CORRECTION_EVIDENCE = 10
+_HAN_RUN = re.compile(r"[\u3400-\u9fff]+")
+
+
+def _connected(corrected: str, typed: str, titles: set[str]) -> bool:
+    """True when a title spells the corrected characters together with two characters of
+    the query around them (设保卡 → 社保卡: some title holds 社保卡). A correction that only
+    makes a catalogue word of an unknown name (幸运星网吧: 运星 → 运行) connects with
+    nothing around it (no title holds 幸运行, 运行网 or 行网吧), so it is suggested, not
+    applied. Without such neighbours there is nothing to check and the correction stands."""
+    if len(corrected) != len(typed):
+        return True
+    changed = [i for i, (a, b) in enumerate(zip(corrected, typed, strict=True)) if a != b]
+    if not changed:
+        return True
+    lo, hi = changed[0], changed[-1] + 1
+    # Every run of three or more hanzi that holds the changed characters and two around them.
+    spans = [
+        corrected[start : start + width]
+        for width in (hi - lo + 2,)
+        for start in range(lo - 2, lo + 1)
+        if start >= 0 and _HAN_RUN.fullmatch(corrected[start : start + width] or "-")
+        and start + width <= len(corrected)
+    ]  # fmt: skip
+    return not spans or any(span in title for span in spans for title in titles)
+
+
+def _bigrams(text: str) -> set[str]:
+    return {run[i : i + 2] for run in _HAN_RUN.findall(text) for i in range(len(run) - 1)}
+
+
 def _named_in(title: str, text: str) -> bool:
     name = normalize(title)
     return len(name) >= 3 and name in text
@@ -46,6 +79,7 @@ class SearchService:
         settings: SearchSettings,
         vocab: Vocabulary | None = None,
         synonyms: Callable[[], SynonymSet] | None = None,
+        fusion: FusionModel | None = None,
     ) -> None:
         self.index = index
         self.encoder = encoder
@@ -57,6 +91,8 @@ class SearchService:
         self.synonyms = synonyms
         # Offered when nothing at all matches; set by the runtime once built.
         self.suggester: Suggester | None = None
+        # The learned fusion (search.fusion); without one, weighted RRF with fixed boosts.
+        self.fusion = fusion
 
     def analyze(self, raw: str) -> AnalyzedQuery:
         if not normalize(raw).strip():
@@ -66,7 +102,15 @@ class SearchService:
                 f"the query is longer than {self.settings.max_query_chars} characters"
             )
         synonyms = self.synonyms() if self.synonyms else None
-        return analyze_query(raw, self.segmenter, self.vocab, synonyms)
+        q = analyze_query(raw, self.segmenter, self.vocab, synonyms)
+        if q.corrected_query is None:
+            return q
+        as_typed = analyze_query(raw, self.segmenter, self.vocab, synonyms, correct=False)
+        return q if _connected(q.text, as_typed.text, self._titles(q)) else as_typed
+
+    def _titles(self, q: AnalyzedQuery) -> set[str]:
+        hits = self.index.lexical.search(lexical_query(q, {}, CORRECTION_EVIDENCE))
+        return {normalize(r.title) for r in self.index.docs.get([h.key for h in hits]).values()}
 
     def retrieve(
         self,
@@ -84,44 +128,44 @@ class SearchService:
         lexical match need `vector_floor`; `stage` selects a fallback (see `search`).
         """
         limit = limit or self.settings.candidates
-        lex_w, vec_w = weights or (self.settings.lexical_weight, self.settings.vector_weight)
-        lex = []
-        if stage is not Fallback.VECTOR_ONLY:
-            relaxed = stage is Fallback.RELAXED
-            lex = self.index.lexical.search(lexical_query(q, filters.lexical(), limit, relaxed))
-        lexical_keys = {h.key for h in lex}
-        vec = [
-            (key, score, record)
-            for key, score, record in self._vector(q, filters, limit)
-            if key in lexical_keys or score >= vector_floor
-        ]
-        fused = rrf(
-            [
-                ([h.key for h in lex], lex_w),
-                ([k for k, _, _ in vec], vec_w),
-            ],
-            k=self.settings.rrf_k,
-        )
+        lex, vec_all = self.lists(q, filters, limit, stage)
+        lexical_keys = {k for k, _ in lex}
+        vec = [(k, s, r) for k, s, r in vec_all if k in lexical_keys or s >= vector_floor]
         records = {key: record for key, _, record in vec}  # vector hits are already loaded
-        records.update(self.index.docs.get([k for k in fused if k not in records]))
+        records.update(self.index.docs.get([k for k, _ in lex if k not in records]))
+        if weights is None and self.fusion is not None:
+            evidence = Lists(lex, [(k, s) for k, s, _ in vec_all])
+            titles = {k: normalize(r.title) for k, r in records.items()}
+            fused = self.fusion.scores(q, evidence, titles)
+        else:
+            lex_w, vec_w = weights or (self.settings.lexical_weight, self.settings.vector_weight)
+            fused = rrf(
+                [([k for k, _ in lex], lex_w), ([k for k, _, _ in vec], vec_w)],
+                k=self.settings.rrf_k,
+            )
+        allowed = lexical_keys | {k for k, _, _ in vec}
         out = {
             key: Candidate(key, records[key], score)
             for key, score in fused.items()
-            if key in records
+            if key in records and key in allowed
         }
-        for rank, hit in enumerate(lex, start=1):
-            if hit.key in out:
-                out[hit.key].lexical_rank, out[hit.key].lexical_score = rank, hit.score
-        for rank, (key, score, _) in enumerate(vec, start=1):
+        for rank, (key, score) in enumerate(lex, start=1):
+            if key in out:
+                out[key].lexical_rank, out[key].lexical_score = rank, score
+        for rank, (key, score, _) in enumerate(vec_all, start=1):
             if key in out:
                 out[key].vector_rank, out[key].vector_score = rank, score
+        if weights is None and self.fusion is not None:
+            return self._prefer(q, sorted(out.values(), key=lambda c: -c.fused))
         progress = PROGRESS_INTENT.search(q.text) is not None
         for c in out.values():
             if not progress and PROGRESS_ITEM.search(c.record.title):
                 c.fused *= PROGRESS_DEMOTION
             if _named_in(c.record.title, q.text):
                 c.fused *= NAMED_BOOST
-        ranked = sorted(out.values(), key=lambda c: -c.fused)
+        return self._prefer(q, sorted(out.values(), key=lambda c: -c.fused))
+
+    def _prefer(self, q: AnalyzedQuery, ranked: list[Candidate]) -> list[Candidate]:
         prefs = q.preferences
         if prefs.empty:
             return ranked
@@ -130,6 +174,18 @@ class SearchService:
         for candidate, score in zip(result, scores, strict=True):
             candidate.fused = score  # scores stay monotonic in the shown order
         return result
+
+    def lists(
+        self, q: AnalyzedQuery, filters: SearchFilters, limit: int, stage: Fallback = Fallback.NONE
+    ) -> tuple[list[tuple[str, float]], list[tuple[str, float, Record]]]:
+        """Each retriever's own answer, best first: lexical (key, score) and vector (key,
+        cosine, record). The dense side sees the rewritten query (pinyin turned to hanzi)."""
+        lex: list[tuple[str, float]] = []
+        if stage is not Fallback.VECTOR_ONLY:
+            relaxed = stage is Fallback.RELAXED
+            query = lexical_query(q, filters.lexical(), limit, relaxed)
+            lex = [(h.key, h.score) for h in self.index.lexical.search(query)]
+        return lex, self._vector(q, filters, limit)
 
     def _vector(
         self, q: AnalyzedQuery, filters: SearchFilters, limit: int

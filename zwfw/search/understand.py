@@ -51,8 +51,11 @@ class Understanding:
         return text if text != original else None
 
 
-def understand(text: str, vocab: Vocabulary) -> Understanding:
-    """Rewrite normalised query text; returns the text to search with and what changed."""
+def understand(text: str, vocab: Vocabulary, correct: bool = True) -> Understanding:
+    """Rewrite normalised query text; returns the text to search with and what changed.
+
+    With `correct` off, typo corrections are only suggested (did you mean), never applied:
+    the caller compares both readings before trusting one (SearchService.analyze)."""
     rewrites: list[Rewrite] = []
     hanzi_words = [w for w in _HAN_RUN.findall(text) if vocab.known(w)]
     for token in dict.fromkeys(_LATIN.findall(text)):
@@ -60,7 +63,8 @@ def understand(text: str, vocab: Vocabulary) -> Understanding:
         if rewrite:
             rewrites.append(rewrite)
     for run in dict.fromkeys(_HAN_RUN.findall(text)):
-        rewrites.extend(_typos(run, vocab))
+        for fix in _typos(run, vocab):
+            rewrites.append(fix if correct else Rewrite(fix.source, fix.target, fix.kind, False))
     out = text
     for r in rewrites:
         if r.confident:

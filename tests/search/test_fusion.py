@@ -1,0 +1,79 @@
+"""The learned fusion: fitted from evidence, saved small, refused when its features differ."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from zwfw.core.errors import ConfigError
+from zwfw.models import Segmenter
+from zwfw.search.evidence import NAMES
+from zwfw.search.fitting import Group, fit, ranked, synthetic
+from zwfw.search.fusion import FusionModel, rrf
+from zwfw.core import Item
+
+
+def _group(qid: str, rng: np.random.Generator, signal: int) -> Group:
+    features = rng.normal(size=(15, len(NAMES))).astype(np.float32)
+    features[3, signal] += 4.0  # the relevant candidate stands out on one kind of evidence
+    ids = [f"{qid}-{i}" for i in range(15)]
+    grades = np.zeros(15, dtype=np.int8)
+    grades[3] = 2
+    return Group(qid, "k", ids, features, grades, {ids[3]: 2}, ids, ids)
+
+
+def test_the_fitted_model_ranks_by_the_evidence_that_separates_relevant_candidates() -> None:
+    rng = np.random.default_rng(1)
+    signal = NAMES.index("cover_bigrams")
+    model = fit([_group(f"q{i}", rng, signal) for i in range(30)])
+    held_out = _group("new", rng, signal)
+    assert ranked(model, held_out)[0] == "new-3"
+    assert model.coef[signal] > 0
+
+
+def test_a_saved_model_loads_back_and_is_small(tmp_path: Path) -> None:
+    rng = np.random.default_rng(2)
+    model = fit([_group(f"q{i}", rng, 0) for i in range(10)], about={"from": "test"})
+    path = tmp_path / "fusion.json"
+    model.save(path)
+    loaded = FusionModel.load(path)
+    assert path.stat().st_size < 20_000
+    assert np.allclose(loaded.coef, model.coef, atol=1e-5)
+    assert loaded.about["from"] == "test"
+
+
+def test_a_model_fitted_on_other_features_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps({"names": ["a"], "mean": [0], "scale": [1], "coef": [1], "bias": 0}))
+    with pytest.raises(ConfigError, match="ZWFW_SEARCH__FUSION_MODEL"):
+        FusionModel.load(path)
+
+
+def test_the_shipped_model_loads() -> None:
+    assert FusionModel.load().names == NAMES
+
+
+def test_rrf_adds_weighted_reciprocal_ranks() -> None:
+    fused = rrf([(["a", "b"], 1.0), (["b"], 2.0)], k=1)
+    assert fused == {"a": 0.5, "b": 1 / 3 + 1.0}
+
+
+def test_synthetic_queries_name_their_items_and_every_same_named_sibling(
+    segmenter: Segmenter,
+) -> None:
+    def item(i: str, name: str, dept: str) -> Item:
+        return Item(id=i, name=name, item_type="t", department=dept, region_code="1",
+                    region_name="r", level="l", audiences=())  # fmt: skip
+
+    items = [item("a", "机动车驾驶证换证", "甲"), item("b", "机动车驾驶证换证", "乙"),
+             item("c", "残疾人证新办", "丙")]  # fmt: skip
+    made = synthetic(items, segmenter, per_item=6)
+    assert {q.kind for q in made} >= {"official", "pinyin"}
+    for q in made:
+        if q.qid.startswith("syn-a"):
+            assert q.relevant["a"] == 2 and q.relevant["b"] == 2
+        assert all(isinstance(v, int) for v in q.relevant.values())
+    assert any(q.kind == "pinyin" and q.query.isascii() for q in made)
