@@ -20,6 +20,7 @@ from e2e_support import CHROMIUM, TOKENS, USER_TOKEN_SECRET
 
 from zwfw.ops import hash_token
 
+REPO = Path(__file__).resolve().parents[2]  # the server runs this checkout's code
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 START_SECONDS = 120
@@ -44,7 +45,7 @@ def _server_env(root: Path) -> dict[str, str]:
         "ZWFW_PERSONAL__TOKEN_SECRET": USER_TOKEN_SECRET,
         "ZWFW_PERSONAL__ID_SALT": "e2e-id-card-hashing-key",
         "OMP_NUM_THREADS": "1",
-        "PYTHONPATH": os.pathsep.join(p for p in (str(Path.cwd()), env.get("PYTHONPATH")) if p),
+        "PYTHONPATH": os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH")) if p),
     }
     return env
 

@@ -182,6 +182,7 @@ def test_zero_results_offer_the_hotline(phone: Any, server: str) -> None:
 def test_citizen_page_has_no_serious_accessibility_violations(phone: Any, server: str) -> None:
     _search(phone, server, "社保卡")
     assert serious_violations(phone) == []
+    phone.click("#elder")  # elderly mode, with the chat open
     phone.click("#chat-open")
     _chat(phone, "社保卡怎么补办")
     assert serious_violations(phone) == []
