@@ -75,9 +75,10 @@ def test_a_city_item_s_region_names_its_province() -> None:
 def test_every_facet_value_is_a_field_or_a_whole_part_of_the_name() -> None:
     item = _item("d", "《爆破作业人员许可证》变更工作单位申请换发", themes=("其他",))
     got = facets(item)
-    assert got[Attr.VARIANT] == {"换领"}  # the first variant the name names, from a fixed list
+    assert got[Attr.VARIANT] == {"换领", "变更"}  # every variant the name names
     assert got[Attr.THEME] == frozenset()  # 其他 says nothing
-    assert got[Attr.CATALOG] == {item.name}  # a cold catalogue has no catalog_name
+    assert got[Attr.CATALOG] == frozenset()  # a cold catalogue has no catalog_name
+    assert got[Attr.SERVICE] == {item.name}
     assert got[Attr.CASE] == frozenset()
     assert got[Attr.DEPARTMENT] == {"湖南省公安厅"}
 
@@ -150,7 +151,7 @@ def test_none_of_these_to_the_candidates_themselves_says_so_and_lists_the_neares
     cold: NavService,
 ) -> None:
     step = cold.step(need="身份证")
-    assert step.attribute == "catalog" and step.options[-1].label == WAY_OUT
+    assert step.attribute == "service" and step.options[-1].label == WAY_OUT
     step = cold.step(step.session_id, answer="都不是")
     assert step.result is not None and step.question is None
     assert step.result.items and step.message and "12345" in step.message
