@@ -22,7 +22,7 @@ UNKNOWN: frozenset[str] = frozenset()  # an item that says nothing fits every an
 
 
 class Attr(StrEnum):
-    """The attributes a question can be about; KEYWORD questions are built per candidate set."""
+    """The facets a question can be about (`NavStep.attribute`)."""
 
     AUDIENCE = "audience"
     REGION = "region"
