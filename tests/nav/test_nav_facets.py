@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from fakes import HashEncoder
 
-from zwfw.core.records import Item
+from zwfw.core.records import DocKind, Item
 from zwfw.core.settings import Settings
 from zwfw.indexer import build_index
 from zwfw.models import Segmenter
@@ -17,6 +17,7 @@ from zwfw.nav.attributes import Attr, audiences, facets, region_path, service_an
 from zwfw.nav.narrow import WAY_OUT
 from zwfw.nav.session import Session
 from zwfw.runtime import load_runtime
+from zwfw.search import SearchFilters
 
 
 def _item(item_id: str, name: str, department: str = "湖南省公安厅", **more: object) -> Item:
@@ -161,3 +162,10 @@ def test_a_truthful_answer_reaches_the_item(cold: NavService) -> None:
     step = cold.step(need="身份证")
     step = cold.step(step.session_id, answer="居民身份证补领")
     assert step.result is not None and [i.id for i in step.result.items] == ["hn-3"]
+
+
+def test_navigation_starts_from_what_search_ranks_first(cold: NavService) -> None:
+    """The candidates are /v1/search's items in its order, so navigation is never worse."""
+    page = cold.search.search("身份证", SearchFilters(kinds=(DocKind.ITEM,)), 1, 5)
+    step = cold.step(need="身份证")
+    assert [c.id for c in step.candidates] == [h.id for h in page.hits][: len(step.candidates)]
