@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from fakes import HashEncoder
 
-from zwfw.core.records import Item
+from zwfw.core.records import DocKind, Item
 from zwfw.core.settings import Settings
 from zwfw.indexer import build_index
 from zwfw.models import Segmenter
@@ -17,6 +17,7 @@ from zwfw.nav.attributes import Attr, audiences, facets, region_path, service_an
 from zwfw.nav.narrow import WAY_OUT
 from zwfw.nav.session import Session
 from zwfw.runtime import load_runtime
+from zwfw.search import SearchFilters
 
 
 def _item(item_id: str, name: str, department: str = "湖南省公安厅", **more: object) -> Item:
@@ -75,9 +76,10 @@ def test_a_city_item_s_region_names_its_province() -> None:
 def test_every_facet_value_is_a_field_or_a_whole_part_of_the_name() -> None:
     item = _item("d", "《爆破作业人员许可证》变更工作单位申请换发", themes=("其他",))
     got = facets(item)
-    assert got[Attr.VARIANT] == {"换领"}  # the first variant the name names, from a fixed list
+    assert got[Attr.VARIANT] == {"换领", "变更"}  # every variant the name names
     assert got[Attr.THEME] == frozenset()  # 其他 says nothing
-    assert got[Attr.CATALOG] == {item.name}  # a cold catalogue has no catalog_name
+    assert got[Attr.CATALOG] == frozenset()  # a cold catalogue has no catalog_name
+    assert got[Attr.SERVICE] == {item.name}
     assert got[Attr.CASE] == frozenset()
     assert got[Attr.DEPARTMENT] == {"湖南省公安厅"}
 
@@ -150,7 +152,7 @@ def test_none_of_these_to_the_candidates_themselves_says_so_and_lists_the_neares
     cold: NavService,
 ) -> None:
     step = cold.step(need="身份证")
-    assert step.attribute == "catalog" and step.options[-1].label == WAY_OUT
+    assert step.attribute == "service" and step.options[-1].label == WAY_OUT
     step = cold.step(step.session_id, answer="都不是")
     assert step.result is not None and step.question is None
     assert step.result.items and step.message and "12345" in step.message
@@ -160,3 +162,10 @@ def test_a_truthful_answer_reaches_the_item(cold: NavService) -> None:
     step = cold.step(need="身份证")
     step = cold.step(step.session_id, answer="居民身份证补领")
     assert step.result is not None and [i.id for i in step.result.items] == ["hn-3"]
+
+
+def test_navigation_starts_from_what_search_ranks_first(cold: NavService) -> None:
+    """The candidates are /v1/search's items in its order, so navigation is never worse."""
+    page = cold.search.search("身份证", SearchFilters(kinds=(DocKind.ITEM,)), 1, 5)
+    step = cold.step(need="身份证")
+    assert [c.id for c in step.candidates] == [h.id for h in page.hits][: len(step.candidates)]

@@ -19,7 +19,7 @@ from zwfw.indexer import build_index, load_sources
 from zwfw.models import Segmenter
 from zwfw.models.encoders import CachedEncoder
 from zwfw.nav import NavService, create_nav_service
-from zwfw.nav.attributes import facets, variant_word
+from zwfw.nav.attributes import facets, variant_words
 from zwfw.nav.narrow import OTHER, WAY_OUT
 from zwfw.nav.session import Session
 from zwfw.runtime import load_runtime
@@ -73,7 +73,9 @@ def test_every_disability_card_variant_is_reached_within_three_questions(
     "name",
     [
         "机动车驾驶证初次申领(外国人申领小型汽车准驾车型)",
+        "机动车驾驶证初次申领(大陆居民申领摩托车准驾车型)",
         "机动车驾驶证持军警驾驶证申领(退役军人持军队（小型汽车）驾驶证申请机动车驾驶证)",
+        "机动车驾驶证增加准驾车型",
     ],
 )
 def test_a_driving_licence_variant_is_reached_by_answering_truthfully(
@@ -118,7 +120,12 @@ def _check_question(nav: NavService, session: Session, mode: str) -> None:
             for item in kept
             for vs in facets(item).values()  # type: ignore[arg-type]
             for v in vs
-        } | {variant_word(item) for item in kept}  # type: ignore[arg-type]
+        } | {
+            w
+            for item in kept
+            for ws in variant_words(item).values()  # type: ignore[arg-type]
+            for w in ws
+        }
         # a whole facet value (or its spoken short form in elder mode), never a name fragment
         assert option.label in values or (
             mode == "elder" and any(option.label in v for v in values if v)

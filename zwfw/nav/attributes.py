@@ -22,14 +22,15 @@ UNKNOWN: frozenset[str] = frozenset()  # an item that says nothing fits every an
 
 
 class Attr(StrEnum):
-    """The attributes a question can be about; KEYWORD questions are built per candidate set."""
+    """The facets a question can be about (`NavStep.attribute`)."""
 
     AUDIENCE = "audience"
     REGION = "region"
     VARIANT = "variant"
     DEPARTMENT = "department"
     THEME = "theme"
-    CATALOG = "catalog"  # the catalogue entry or the service (the name without its case)
+    CATALOG = "catalog"  # the catalogue entry (catalog_name), which siblings share
+    SERVICE = "service"  # the name without its trailing case
     CASE = "case"  # the case in the name's trailing brackets: 退役军人持军队…
 
 
@@ -40,7 +41,8 @@ QUESTIONS: dict[Attr, tuple[str, str]] = {
     Attr.VARIANT: ("您要办理的是哪一种情况？", "是哪种情况？"),
     Attr.DEPARTMENT: ("您要找哪个部门办理？", "找哪个部门？"),
     Attr.THEME: ("您的事情属于哪一类？", "是哪类事？"),
-    Attr.CATALOG: ("您要办的是下面哪一项？", "是哪一项？"),
+    Attr.CATALOG: ("您要办的是下面哪一类事项？", "是哪类事项？"),
+    Attr.SERVICE: ("您要办的是下面哪一项？", "是哪一项？"),
     Attr.CASE: ("您属于下面哪种情形？", "是哪种情形？"),
 }
 
@@ -92,11 +94,15 @@ def audiences(item: Item) -> frozenset[str]:
     return frozenset(named) if named else frozenset(item.audiences)
 
 
-def variant(item: Item) -> str:
-    """The variant from the catalogue field, else from the name; 其他 when neither says."""
-    if item.variant:
-        return item.variant
-    return variant_in(item.name) or OTHER
+def variant_words(item: Item) -> dict[str, tuple[str, ...]]:
+    """Each variant the item is (the field's, and every variant its name names: 往来港澳通行证
+    签发（首次、换发、补发） is three) with the words the name uses for it, which are labels the
+    citizen recognises in the name of what they want."""
+    found = {name: rx.findall(item.name) for name, rx in _VARIANT_RE.items()}
+    out = {name: tuple(dict.fromkeys(words)) for name, words in found.items() if words}
+    if item.variant and item.variant not in out:  # the field says so though the name does not
+        out[item.variant] = (item.variant,)
+    return out
 
 
 def variant_in(text: str) -> str | None:
@@ -133,17 +139,6 @@ def _opening(text: str) -> int | None:
     return None
 
 
-def variant_word(item: Item) -> str | None:
-    """The words the item itself uses for its variant (补发, 遗失补办): a label the citizen
-    recognises in the name of what they want."""
-    if item.variant:
-        return item.variant
-    for rx in _VARIANT_RE.values():
-        if found := rx.search(item.name):
-            return found.group(0)
-    return None
-
-
 def region_path(item: Item) -> str:
     """广东省广州市 rather than 广州市: the way catalogues write the area, and it names the
     province a city item also belongs to."""
@@ -158,12 +153,13 @@ def facets(item: Item) -> dict[Attr, frozenset[str]]:
     return {
         Attr.AUDIENCE: audiences(item),
         Attr.REGION: frozenset({region_path(item)}),
-        Attr.VARIANT: frozenset({v}) if (v := variant(item)) != OTHER else UNKNOWN,
+        Attr.VARIANT: frozenset(variant_words(item)),
         Attr.DEPARTMENT: frozenset({item.department}),
         Attr.THEME: frozenset(t for t in item.themes if t != OTHER),
-        # The entry and the service: a citizen may recognise either (the 33 licence items
-        # share 机动车驾驶证核发; 机动车驾驶证持军警驾驶证申领 is 13 of them).
-        Attr.CATALOG: frozenset({item.catalog_name or service, service}),
+        # The 33 licence items share the entry 机动车驾驶证核发; 13 of them are the service
+        # 机动车驾驶证持军警驾驶证申领, each with its case.
+        Attr.CATALOG: frozenset({item.catalog_name}) if item.catalog_name else UNKNOWN,
+        Attr.SERVICE: frozenset({service}),
         Attr.CASE: frozenset({case}) if case else UNKNOWN,
     }
 

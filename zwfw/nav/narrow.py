@@ -24,6 +24,9 @@ WIN_RATIO = 4.0
 SHORTLIST_RATIO = WIN_RATIO**2  # no winner: rivals up to 16 × lighter are still listed
 MIN_GAIN = 0.1  # bits; below this a question is not worth the user's time
 MIN_OPTION_SHARE = 0.02  # lighter values are offered only inside 其他
+# Readable labels are checked against the candidates with at least this share of the weight:
+# a label written in an item retrieval all but ruled out (0.1 %) misleads nobody.
+READABLE_SHARE = 0.01
 # Natural questions first when gains are close: which variant and who before which entry of
 # the catalogue; themes last, since few people know how a catalogue files their need.
 PREFERENCE = {
@@ -31,10 +34,15 @@ PREFERENCE = {
     Attr.AUDIENCE: 1.0,
     Attr.REGION: 0.95,
     Attr.CATALOG: 0.9,
-    Attr.CASE: 0.85,
+    Attr.SERVICE: 0.95,
+    Attr.CASE: 0.7,
     Attr.DEPARTMENT: 0.8,
     Attr.THEME: 0.6,
 }
+
+
+# A facet that only makes sense inside one value of another.
+REFINES = {Attr.CASE: Attr.SERVICE}
 
 
 @dataclass(frozen=True)
@@ -152,10 +160,11 @@ def _readable(pool: Sequence[Cand], attr: str, option: Option) -> bool:
     kept = {c.key for c in keep(pool, attr, option)}
     if len(kept) == len(pool):  # 自然人 when every item lists it: no answer to ask for
         return False
+    floor = READABLE_SHARE * sum(c.weight for c in pool)
     return all(
         (option.label in c.text) == (c.key in kept)
         for c in pool
-        if c.key not in kept or c.facets.get(attr)
+        if c.weight >= floor and (c.key not in kept or c.facets.get(attr))
     )
 
 
@@ -167,13 +176,14 @@ def _specific_first(options: list[Option]) -> list[Option]:
     return out
 
 
-def splits(pool: Sequence[Cand], options: Sequence[Option]) -> bool:
-    """Some option is named, and at least two answers keep some but not all candidates: an
-    answer always leads somewhere, and the question narrows whatever the answer. In elder
-    mode one named option and 其他 make a yes-or-no question."""
+def splits(pool: Sequence[Cand], options: Sequence[Option], min_named: int = 2) -> bool:
+    """At least `min_named` options are named, and at least two answers keep some but not all
+    candidates: an answer always leads somewhere, and the question narrows whatever the
+    answer. Elder mode (three options) accepts one named option and 其他: a yes-or-no
+    question; with room for six, a single named option is too weak to ask."""
     named = [o for o in options if o.label not in (OTHER, WAY_OUT)]
     narrowing = [o for o in options if 0 < o.count < len(pool)]
-    return bool(named) and len(narrowing) >= 2 and all(o.count > 0 for o in named)
+    return len(named) >= min_named and len(narrowing) >= 2 and all(o.count for o in named)
 
 
 def gain(pool: Sequence[Cand], attr: str, options: Sequence[Option]) -> float:
@@ -192,6 +202,15 @@ def gain(pool: Sequence[Cand], attr: str, options: Sequence[Option]) -> float:
         branch = keep(pool, attr, option)
         expected += share / total * entropy([c.weight for c in branch])
     return entropy([c.weight for c in pool]) - expected
+
+
+def _settled(pool: Sequence[Cand], parent: Attr | None, attr: str) -> bool:
+    """A refining facet is asked within one parent value: the case once the service is known
+    (持军警驾驶证申领, then which 军警 case), not five cases of one service among 37 items."""
+    if parent is None:
+        return True
+    holders = [c for c in pool if c.facets.get(attr)]
+    return len({v for c in holders for v in c.facets.get(parent.value, frozenset())}) <= 1
 
 
 def _partition(
@@ -219,8 +238,12 @@ def best_question(
     best: Question | None = None
     best_score = MIN_GAIN
     for attr in attrs:
+        if not _settled(pool, REFINES.get(kind_of(attr)), attr):
+            continue
         options = options_for(pool, attr, max_options, functools.partial(label, attr))
-        if not splits(pool, options) or _partition(pool, attr, max_options, label) in seen:
+        if not splits(pool, options, 1 if max_options <= 3 else 2):
+            continue
+        if _partition(pool, attr, max_options, label) in seen:
             continue
         if max_label and any(len(o.label) > max_label for o in options):
             continue

@@ -24,9 +24,8 @@ from zwfw.nav.attributes import (
     facets,
     region_path,
     short_label,
-    variant,
     variant_in,
-    variant_word,
+    variant_words,
 )
 from zwfw.nav.bundles import Bundle, checklist, match_bundle, match_hint
 from zwfw.nav.materials import merge_materials
@@ -166,7 +165,7 @@ class NavService:
         if got.option is not None and got.option.keeps_all:
             # 都不是 to a list naming every candidate rejects them all; to any other facet it
             # only says the question did not help.
-            session.declined = pending.attr == Attr.CATALOG.value
+            session.declined = pending.attr in (Attr.CATALOG.value, Attr.SERVICE.value)
         elif got.option is not None:
             kept = set(pending.options[options.index(got.option)].keys)
             if session.bundle_id:
@@ -182,7 +181,10 @@ class NavService:
         records = self._items(session.weights)
         pool = _pool(records, session.weights)
         question = None
-        if not session.declined and winner(pool) is None and session.questions < MAX_QUESTIONS:
+        # A clear winner ends a session before any question (search is confident); after
+        # answers, the remaining siblings' order is retrieval noise: only gain decides.
+        confident = session.questions == 0 and winner(pool) is not None
+        if not session.declined and not confident and session.questions < MAX_QUESTIONS:
             question = best_question(
                 pool,
                 set(session.asked),
@@ -307,14 +309,16 @@ def _labeller(mode: Mode, spoken: Mapping[str, str]) -> Callable[[str, str], str
 
 
 def _variant_words(records: Mapping[str, Item], weights: Mapping[str, float]) -> dict[str, str]:
-    """Each variant's most used word among the candidates, by retrieval weight."""
+    """Each variant's word that the most candidates of that variant use, by retrieval weight:
+    补发 for 遗失补发 and 首次、换发、补发 alike."""
     mass: dict[tuple[str, str], float] = {}
     for key, item in records.items():
-        if (word := variant_word(item)) is not None:
-            pair = (variant(item), word)
-            mass[pair] = mass.get(pair, 0.0) + weights.get(key, 0.0)
+        for canonical, words in variant_words(item).items():
+            for word in words:
+                pair = (canonical, word)
+                mass[pair] = mass.get(pair, 0.0) + weights.get(key, 0.0)
     spoken: dict[str, str] = {}
-    for (canonical, word), _ in sorted(mass.items(), key=lambda kv: -kv[1]):
+    for (canonical, word), _ in sorted(mass.items(), key=lambda kv: (-kv[1], kv[0])):
         spoken.setdefault(canonical, word)
     return spoken
 
