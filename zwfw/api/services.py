@@ -146,7 +146,8 @@ def _personal(settings: Settings, runtime: Runtime, storage: Storage) -> Persona
 
 def start_ops(app: FastAPI) -> bool:
     """Create the operations container (ratings, query log, curation, metrics) unless one
-    was passed in; returns whether this app owns it and must close it."""
+    was passed in; returns whether this app owns it and must close it. Built in a guard of
+    its own: an unusable state database or role setting disables operations, not search."""
     if getattr(app.state, "ops", None) is not None:
         return False
     from zwfw.ops import Publishers, create_ops
@@ -158,12 +159,16 @@ def start_ops(app: FastAPI) -> bool:
     publishers = Publishers(
         synonym=_synonym_publisher(app), faq=_faq_publisher(app), nav_hint=_hint_publisher(app)
     )
-    app.state.ops = create_ops(
-        open_storage(settings), tokens, publishers,
-        rating_limiter=create_rate_limiter(settings, "ratings"),
-        click_limiter=create_rate_limiter(settings, "clicks", capacity=60, per_second=1.0),
-        querylog_retention_days=settings.ops.querylog_retention_days,
-    )  # fmt: skip
+    try:
+        app.state.ops = create_ops(
+            open_storage(settings), tokens, publishers,
+            rating_limiter=create_rate_limiter(settings, "ratings"),
+            click_limiter=create_rate_limiter(settings, "clicks", capacity=60, per_second=1.0),
+            querylog_retention_days=settings.ops.querylog_retention_days,
+        )  # fmt: skip
+    except ZwfwError as exc:
+        log.error("operations disabled: %s", exc.message)
+        return False
     return True
 
 

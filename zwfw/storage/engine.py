@@ -48,7 +48,7 @@ class Storage:
         self.dialect = sa.engine.make_url(url).get_backend_name()
         self.path = _sqlite_path(url)
         if self.path is not None:
-            with self.guard("state database"):
+            with self.guard("state"):
                 _prepare_dir(self.path)
             self.engine: Engine = sa.create_engine(url, pool_size=pool_size, max_overflow=10)
             _sqlite_events(self.engine)
@@ -106,6 +106,12 @@ class Storage:
             raise BackendUnavailable(f"the {store} store is unavailable: {_reason(exc)}") from exc
         except OSError as exc:
             raise BackendUnavailable(f"the {store} store is unavailable: {exc}") from exc
+
+    def ping(self) -> None:
+        """For readiness: `BackendUnavailable` unless a write transaction can begin now (on
+        SQLite that takes the write lock, so a read-only or locked file fails here)."""
+        with self.transaction("state") as conn:
+            conn.exec_driver_sql("SELECT 1")
 
     def erase_freed(self) -> None:
         """After deleting personal data: fold SQLite's write-ahead log into the file and
