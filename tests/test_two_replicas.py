@@ -22,7 +22,7 @@ from typing import Any
 import httpx
 import pytest
 import sqlalchemy as sa
-from state_backends import REDIS_URL, _driver, migrated_url, postgres_schema, redis_prefix
+from state_backends import REDIS_URL, driver_url, migrated_url, postgres_schema, redis_prefix
 
 from zwfw.api.auth import hash_token
 
@@ -130,7 +130,7 @@ def test_two_replicas_share_edits_sessions_limits_and_logs(replicas: dict[str, A
 
     # Every replica's ratings and query-log events land in one database.
     turn_ids = {c.get("/v1/search", params={"q": "护照"}).headers["x-request-id"] for c in (a, b)}
-    engine = sa.create_engine(_driver(replicas["url"]), poolclass=sa.pool.NullPool)
+    engine = sa.create_engine(driver_url(replicas["url"]), poolclass=sa.pool.NullPool)
 
     def logged() -> bool:
         with engine.connect() as conn:

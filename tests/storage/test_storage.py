@@ -130,7 +130,7 @@ def test_a_state_file_deleted_under_the_server_refuses_edits(tmp_path: Path) -> 
     with pytest.raises(BackendUnavailable, match=r"the state store .*deleted"):
         storage.ping()  # not ready any more
     with (
-        pytest.raises(BackendUnavailable, match="the synonyms store .*deleted or replaced"),
+        pytest.raises(BackendUnavailable, match=r"the synonyms store .*deleted or replaced"),
         storage.transaction("synonyms") as conn,
     ):
         bump(conn, "synonyms")
