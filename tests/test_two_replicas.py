@@ -47,13 +47,15 @@ def replicas(writable_index_dir: Path, tmp_path: Path) -> Iterator[dict[str, Any
             "ZWFW_ADMIN__TOKEN_HASHES": json.dumps([hash_token(TOKEN)]),
         }  # fmt: skip
         procs = [_serve(port, env, tmp_path / f"replica-{port}.log") for port in PORTS]
+        clients = [httpx.Client(base_url=f"http://127.0.0.1:{p}", timeout=30) for p in PORTS]
         try:
-            clients = [httpx.Client(base_url=f"http://127.0.0.1:{p}", timeout=30) for p in PORTS]
             for client, proc in zip(clients, procs, strict=True):
                 _wait_ready(client, proc)
             yield {"a": clients[0], "b": clients[1], "procs": procs, "url": url,
                    "redis": redis, "prefix": prefix}  # fmt: skip
         finally:
+            for client in clients:
+                client.close()
             for proc in procs:
                 if proc.poll() is None:
                     proc.terminate()
@@ -61,10 +63,10 @@ def replicas(writable_index_dir: Path, tmp_path: Path) -> Iterator[dict[str, Any
 
 
 def _serve(port: int, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    """A replica writing its log to `log` (read it when a test fails)."""
     command = [sys.executable, "-m", "zwfw.cli", "serve", "--port", str(port)]
-    return subprocess.Popen(
-        command, env=env, cwd=ROOT, stdout=log.open("wb"), stderr=subprocess.STDOUT
-    )
+    with log.open("wb") as out:
+        return subprocess.Popen(command, env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
 
 
 def _wait_ready(client: httpx.Client, proc: subprocess.Popen[bytes]) -> None:
