@@ -78,7 +78,7 @@ def attach(app: FastAPI, runtime: Runtime, owned: bool = False) -> None:
     app.state.services = services
     for name in SERVICES:
         setattr(app.state, name, getattr(services, name))
-    runtime.listeners.append(lambda rt: _after_reload(app, rt))
+    runtime.listeners.append(_after_reload(app, runtime.index.build.name))
     connect_ops(app, runtime)
     app.state.runtime = runtime
 
@@ -109,13 +109,23 @@ def _popular(ops: Any) -> list[str]:
     return [r.query for r in rows if r.count >= POPULAR_MIN_COUNT]
 
 
-def _after_reload(app: FastAPI, runtime: Runtime) -> None:
-    """A new build from `zwfw index` lacks the administrators' FAQ edits: apply them again,
-    and give the personal space the new policies and items."""
-    app.state.faq_admin.reapply()
-    personal = getattr(app.state, "personal", None)
-    if personal is not None:
-        personal.reload(*_policies_and_items(runtime))
+def _after_reload(app: FastAPI, build: str) -> Callable[[Runtime], None]:
+    """After a reload. A new build from `zwfw index` lacks the administrators' FAQ edits:
+    apply them again, and give the personal space the new policies and items. An update of
+    the same build (another replica's FAQ edit or upsert) already holds them: re-applying
+    there would write the index again and make every other replica reload, back and forth."""
+    serving = [build]
+
+    def follow(runtime: Runtime) -> None:
+        if runtime.index.build.name == serving[0]:
+            return
+        serving[0] = runtime.index.build.name
+        app.state.faq_admin.reapply()
+        personal = getattr(app.state, "personal", None)
+        if personal is not None:
+            personal.reload(*_policies_and_items(runtime))
+
+    return follow
 
 
 def _policies_and_items(runtime: Runtime) -> tuple[list[Policy], list[Item]]:
