@@ -27,7 +27,7 @@ POSTGRES_URL = os.environ.get(
 BACKENDS = ["postgresql"] if OUTER_STATE_URL else ["sqlite", "postgresql"]
 
 
-def _driver(url: str) -> str:
+def driver_url(url: str) -> str:
     for plain in ("postgresql://", "postgres://"):
         if url.startswith(plain):
             return "postgresql+psycopg://" + url.removeprefix(plain)
@@ -38,7 +38,7 @@ def _driver(url: str) -> str:
 def postgres_schema() -> Iterator[str]:
     """A fresh schema; yields the URL whose connections use it, drops it afterwards."""
     name = f"zwfw_storage_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(_driver(POSTGRES_URL), poolclass=sa.pool.NullPool)
+    admin = sa.create_engine(driver_url(POSTGRES_URL), poolclass=sa.pool.NullPool)
     with admin.begin() as conn:
         conn.exec_driver_sql(f"CREATE SCHEMA {name}")
     sep = "&" if "?" in POSTGRES_URL else "?"
@@ -59,7 +59,7 @@ def migrated_storage(backend: str, tmp_path: Path) -> Iterator[Storage]:
         storage.close()
         return
     with postgres_schema() as url:
-        storage = Storage(_driver(url))
+        storage = Storage(driver_url(url))
         migrate(storage)
         yield storage
         storage.close()
@@ -68,7 +68,7 @@ def migrated_storage(backend: str, tmp_path: Path) -> Iterator[Storage]:
 @contextmanager
 def migrated_url(url: str) -> Iterator[Storage]:
     """Migrate the database at `url` (as `zwfw migrate` would) and yield its storage."""
-    storage = Storage(_driver(url))
+    storage = Storage(driver_url(url))
     try:
         migrate(storage)
         yield storage

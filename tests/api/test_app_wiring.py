@@ -20,7 +20,7 @@ from zwfw.runtime import load_runtime
 SECRET = "wiring-test-secret-key-of-32-bytes!"
 ADMIN = {"Authorization": "Bearer admin-s3cret"}
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.storage]  # also run on PostgreSQL
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from zwfw.core.settings import PersonalSettings, Settings
 from zwfw.runtime import Runtime
 from zwfw.search.filters import SearchFilters
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.storage]  # also run on PostgreSQL
 
 
 def _settings(tmp_path: Path, runtime: Runtime, id_salt: str) -> Settings:

@@ -6,6 +6,7 @@ import json
 import time
 from pathlib import Path
 
+import pytest
 from fakes import HashEncoder
 from fastapi.testclient import TestClient
 
@@ -16,6 +17,8 @@ from zwfw.indexer import build_index, load_sources
 from zwfw.models import Segmenter
 from zwfw.models.encoders import CachedEncoder
 from zwfw.runtime import load_runtime
+
+pytestmark = pytest.mark.storage  # also run on PostgreSQL (scripts/test)
 
 ITEMS = [
     {"kind": "item", "id": "i1", "name": "机动车驾驶证补领", "item_type": "行政许可",

@@ -124,10 +124,13 @@ def test_a_state_file_deleted_under_the_server_refuses_edits(tmp_path: Path) -> 
     storage = _sqlite(tmp_path)
     with storage.transaction("synonyms") as conn:
         bump(conn, "synonyms")
+    storage.ping()  # ready
     for f in tmp_path.glob("state.sqlite*"):
         f.unlink()
+    with pytest.raises(BackendUnavailable, match=r"the state store .*deleted"):
+        storage.ping()  # not ready any more
     with (
-        pytest.raises(BackendUnavailable, match="deleted or replaced"),
+        pytest.raises(BackendUnavailable, match=r"the synonyms store .*deleted or replaced"),
         storage.transaction("synonyms") as conn,
     ):
         bump(conn, "synonyms")
@@ -135,7 +138,7 @@ def test_a_state_file_deleted_under_the_server_refuses_edits(tmp_path: Path) -> 
 
 def test_a_state_path_under_a_file_is_backend_unavailable(tmp_path: Path) -> None:
     (tmp_path / "file").write_text("not a directory")
-    with pytest.raises(BackendUnavailable, match="state database"):
+    with pytest.raises(BackendUnavailable, match="the state store"):
         Storage(f"sqlite:///{tmp_path / 'file' / 'state.sqlite'}")
 
 

@@ -79,7 +79,7 @@ def attach(app: FastAPI, runtime: Runtime, owned: bool = False) -> None:
     app.state.services = services
     for name in SERVICES:
         setattr(app.state, name, getattr(services, name))
-    runtime.listeners.append(lambda rt: _after_reload(app, rt))
+    runtime.listeners.append(_after_reload(app, runtime.index.build.name))
     connect_ops(app, runtime)
     app.state.runtime = runtime
 
@@ -110,13 +110,23 @@ def _popular(ops: Any) -> list[str]:
     return [r.query for r in rows if r.count >= POPULAR_MIN_COUNT]
 
 
-def _after_reload(app: FastAPI, runtime: Runtime) -> None:
-    """A new build from `zwfw index` lacks the administrators' FAQ edits: apply them again,
-    and give the personal space the new policies and items."""
-    app.state.faq_admin.reapply()
-    personal = getattr(app.state, "personal", None)
-    if personal is not None:
-        personal.reload(*_policies_and_items(runtime))
+def _after_reload(app: FastAPI, build: str) -> Callable[[Runtime], None]:
+    """After a reload. A new build from `zwfw index` lacks the administrators' FAQ edits:
+    apply them again, and give the personal space the new policies and items. An update of
+    the same build (another replica's FAQ edit or upsert) already holds them: re-applying
+    there would write the index again and make every other replica reload, back and forth."""
+    serving = [build]
+
+    def follow(runtime: Runtime) -> None:
+        if runtime.index.build.name == serving[0]:
+            return
+        serving[0] = runtime.index.build.name
+        app.state.faq_admin.reapply()
+        personal = getattr(app.state, "personal", None)
+        if personal is not None:
+            personal.reload(*_policies_and_items(runtime))
+
+    return follow
 
 
 def _policies_and_items(runtime: Runtime) -> tuple[list[Policy], list[Item]]:
@@ -147,7 +157,8 @@ def _personal(settings: Settings, runtime: Runtime, storage: Storage) -> Persona
 
 def start_ops(app: FastAPI) -> bool:
     """Create the operations container (ratings, query log, curation, metrics) unless one
-    was passed in; returns whether this app owns it and must close it."""
+    was passed in; returns whether this app owns it and must close it. Built in a guard of
+    its own: an unusable state database or role setting disables operations, not search."""
     if getattr(app.state, "ops", None) is not None:
         return False
     from zwfw.ops import Publishers, create_ops
@@ -159,12 +170,16 @@ def start_ops(app: FastAPI) -> bool:
     publishers = Publishers(
         synonym=_synonym_publisher(app), faq=_faq_publisher(app), nav_hint=_hint_publisher(app)
     )
-    app.state.ops = create_ops(
-        open_storage(settings), tokens, publishers,
-        rating_limiter=create_rate_limiter(settings, "ratings"),
-        click_limiter=create_rate_limiter(settings, "clicks", capacity=60, per_second=1.0),
-        querylog_retention_days=settings.ops.querylog_retention_days,
-    )  # fmt: skip
+    try:
+        app.state.ops = create_ops(
+            open_storage(settings), tokens, publishers,
+            rating_limiter=create_rate_limiter(settings, "ratings"),
+            click_limiter=create_rate_limiter(settings, "clicks", capacity=60, per_second=1.0),
+            querylog_retention_days=settings.ops.querylog_retention_days,
+        )  # fmt: skip
+    except ZwfwError as exc:
+        log.error("operations disabled: %s", exc.message)
+        return False
     return True
 
 

@@ -48,8 +48,10 @@ class Storage:
         self.dialect = sa.engine.make_url(url).get_backend_name()
         self.path = _sqlite_path(url)
         if self.path is not None:
-            with self.guard("state database"):
+            try:
                 _prepare_dir(self.path)
+            except OSError as exc:
+                raise BackendUnavailable(f"the state store is unavailable: {exc}") from exc
             self.engine: Engine = sa.create_engine(url, pool_size=pool_size, max_overflow=10)
             _sqlite_events(self.engine)
         else:
@@ -100,12 +102,18 @@ class Storage:
 
     @contextmanager
     def guard(self, store: str) -> Iterator[None]:
+        """Database errors only: an error of the caller's own work inside a transaction (an
+        index write failing) still rolls back, but keeps its own type."""
         try:
             yield
         except _UNAVAILABLE as exc:
             raise BackendUnavailable(f"the {store} store is unavailable: {_reason(exc)}") from exc
-        except OSError as exc:
-            raise BackendUnavailable(f"the {store} store is unavailable: {exc}") from exc
+
+    def ping(self) -> None:
+        """For readiness: `BackendUnavailable` unless a write transaction can begin now (on
+        SQLite that takes the write lock, so a read-only or locked file fails here)."""
+        with self.transaction("state") as conn:
+            conn.exec_driver_sql("SELECT 1")
 
     def erase_freed(self) -> None:
         """After deleting personal data: fold SQLite's write-ahead log into the file and

@@ -31,7 +31,7 @@ def migrate(storage: Storage, revision: str = "head") -> str | None:
 
     On PostgreSQL an advisory lock makes concurrent runs (two replicas started together)
     wait for each other instead of both creating tables."""
-    with storage.guard("state database"), storage.engine.begin() as conn:
+    with storage.guard("state"), storage.engine.begin() as conn:
         if not storage.is_sqlite:
             conn.exec_driver_sql("SELECT pg_advisory_xact_lock(4242001)")
         config = _config()
@@ -41,7 +41,7 @@ def migrate(storage: Storage, revision: str = "head") -> str | None:
 
 
 def current(storage: Storage) -> str | None:
-    with storage.read("state database") as conn:
+    with storage.read("state") as conn:
         return MigrationContext.configure(conn).get_current_revision()
 
 
