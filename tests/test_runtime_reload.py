@@ -76,3 +76,24 @@ def test_an_update_by_another_process_is_followed_once(writable_runtime: Runtime
     assert rt.refresh_if_changed() is True
     assert rt.refresh_if_changed() is False
     assert "faq:cli" in rt.index.docs.get(["faq:cli"])
+
+
+def test_a_server_edit_while_another_process_writes_fails_clearly(
+    writable_runtime: Runtime,
+) -> None:
+    from zwfw.core.errors import BackendUnavailable
+    from zwfw.indexer.lock import FileWriterLock
+
+    rt = writable_runtime
+    rt.settings = rt.settings.model_copy(
+        update={"indexer": rt.settings.indexer.model_copy(update={"lock_timeout_seconds": 0.2})}
+    )
+    other = FileWriterLock(rt.settings.index_dir)  # its own descriptor: another writer
+    other.acquire("zwfw index", 0)
+    try:
+        with pytest.raises(BackendUnavailable, match="being written by zwfw index"):
+            rt.upsert([Faq(id="busy", question="忙的时候编辑", answer="答")])
+    finally:
+        other.release()
+    rt.upsert([Faq(id="busy", question="忙的时候编辑", answer="答")])
+    assert "faq:busy" in rt.index.docs.get(["faq:busy"])

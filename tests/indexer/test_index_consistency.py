@@ -238,3 +238,20 @@ def test_a_rebuild_that_would_pile_up_hnsw_tombstones_starts_from_scratch(
     build = build_index([*changed, *FAQS[10:]], settings, HashEncoder(), segmenter)
     assert "from_build" not in read_manifest(build)
     assert check_index(settings).consistent
+
+
+def test_zwfw_check_exits_1_and_names_the_disagreement(settings: Settings) -> None:
+    from typer.testing import CliRunner
+
+    from zwfw.cli import app
+
+    runner = CliRunner()
+    ok = runner.invoke(app, ["check", "--index-dir", str(settings.index_dir)])
+    assert ok.exit_code == 0 and "20 documents in every store" in ok.output
+    index = open_current(settings)
+    index.lexical.delete(["faq:f7"])
+    index.lexical.commit()
+    index.close()
+    bad = runner.invoke(app, ["check", "--index-dir", str(settings.index_dir)])
+    assert bad.exit_code == 1
+    assert "1 documents are not in the lexical index: faq:f7" in bad.output

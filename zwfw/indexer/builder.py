@@ -72,6 +72,7 @@ def build_index(
             raise
         (build / BUILDING).unlink()
         reached("before_switch")
+        _publish(settings, build)
         switch_current(settings.index_dir, build)
         reached("after_switch")
         _prune(settings.index_dir, keep=build)
@@ -99,6 +100,16 @@ def _fill(
             if path.name != BUILDING:
                 shutil.rmtree(path) if path.is_dir() else path.unlink()
     _write(build, records, settings, encoder, segmenter, progress)
+
+
+def _publish(settings: Settings, build: Path) -> None:
+    """Point the lexical engine's serving name at the new build (an ES alias; nothing for
+    tantivy), just before `CURRENT` names it."""
+    lexical = create_lexical(settings.lexical, build)
+    try:
+        lexical.publish()
+    finally:
+        lexical.close()
 
 
 def _now() -> str:
