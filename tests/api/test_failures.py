@@ -21,7 +21,7 @@ from zwfw.api.auth import hash_token
 from zwfw.api.limits import BodyLimitMiddleware
 from zwfw.cli import app as cli
 from zwfw.core.errors import ConfigError, ZwfwError
-from zwfw.core.settings import ApiSettings, OpsSettings, Settings
+from zwfw.core.settings import ApiSettings, OpsSettings, PersonalSettings, Settings
 from zwfw.runtime import Runtime
 
 REVIEWER = {"Authorization": "Bearer rv-token"}
@@ -282,3 +282,17 @@ def test_every_timestamp_in_the_api_is_iso_8601_utc_with_an_offset(client: TestC
         )
         for name, field in times
     ), times
+
+
+def test_a_short_personal_secret_disables_the_personal_space_and_nothing_else(
+    writable_runtime: Runtime,
+) -> None:
+    settings = writable_runtime.settings.model_copy(
+        update={"personal": PersonalSettings(token_secret="too-short", id_salt="s" * 16)}
+    )
+    with TestClient(create_app(settings, runtime=writable_runtime)) as c:
+        assert c.get("/readyz").status_code == 200
+        assert c.get("/v1/search", params={"q": "护照"}).status_code == 200
+        response = c.get("/v1/users/u1/profile", headers={"Authorization": "Bearer x"})
+    body = _is_problem(response, 503, "feature_disabled")
+    assert "at least 32 bytes" in str(body["detail"])
