@@ -34,7 +34,8 @@ async def _no_close(app: object) -> Iterator[None]:  # type: ignore[misc]
 def test_health_and_readiness(client: TestClient) -> None:
     assert client.get("/healthz").json() == {"status": "ok"}
     ready = client.get("/readyz")
-    assert ready.status_code == 200 and ready.json()["counts"]["item"] >= 150
+    assert ready.status_code == 200, ready.text
+    assert ready.json()["counts"]["item"] >= 150
 
 
 def test_readiness_is_503_until_an_index_exists(tmp_path: Path) -> None:
