@@ -20,8 +20,8 @@ from zwfw.api import create_app, errors
 from zwfw.api.auth import hash_token
 from zwfw.api.limits import BodyLimitMiddleware
 from zwfw.cli import app as cli
-from zwfw.core.errors import ConfigError, ZwfwError
-from zwfw.core.settings import ApiSettings, OpsSettings, Settings
+from zwfw.core.errors import ConfigError, RateLimited, Unauthorized, ZwfwError
+from zwfw.core.settings import ApiSettings, OpsSettings, PersonalSettings, Settings
 from zwfw.runtime import Runtime
 
 REVIEWER = {"Authorization": "Bearer rv-token"}
@@ -38,12 +38,25 @@ def _settings(tmp_path: Path) -> Settings:
     )
 
 
-@pytest.fixture
-def app(tmp_path: Path) -> FastAPI:
-    return create_app(_settings(tmp_path))
+def _boom() -> None:
+    raise RuntimeError("a bug")
 
 
-@pytest.fixture
+def _fail(code: str) -> None:
+    raise type("Failure", (ZwfwError,), {"code": code})("the ops database is read-only")
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
+    """One app for the module (building one per test was most of this file's time), with
+    two routes that fail on purpose."""
+    app = create_app(_settings(tmp_path_factory.mktemp("failures")))
+    app.add_api_route("/boom", _boom)
+    app.add_api_route("/fail/{code}", _fail)
+    return app
+
+
+@pytest.fixture(scope="module")
 def client(app: FastAPI) -> Iterator[TestClient]:
     with TestClient(app, raise_server_exceptions=False) as c:
         yield c
@@ -126,15 +139,10 @@ def test_a_request_id_is_echoed_only_when_short_and_plain(
 
 
 def test_a_500_carries_its_request_id_in_header_body_and_log(
-    app: FastAPI, caplog: pytest.LogCaptureFixture
+    client: TestClient, caplog: pytest.LogCaptureFixture
 ) -> None:
-    def boom() -> None:
-        raise RuntimeError("a bug")
-
-    app.add_api_route("/boom", boom)
-    with TestClient(app, raise_server_exceptions=False) as c:
-        caplog.set_level(logging.ERROR, logger="zwfw.api.errors")
-        response = c.get("/boom", headers={"X-Request-ID": "trace-500"})
+    caplog.set_level(logging.ERROR, logger="zwfw.api.errors")
+    response = client.get("/boom", headers={"X-Request-ID": "trace-500"})
     body = _is_problem(response, 500, "internal_error")
     assert response.headers["x-request-id"] == "trace-500" == body["request_id"]
     logged = [r for r in caplog.records if r.name == "zwfw.api.errors"]
@@ -230,20 +238,28 @@ def test_tokens_are_hashed_and_compared_in_one_place() -> None:
 
 @pytest.mark.parametrize(("code", "status"), sorted(errors.CODES.items()))
 def test_every_domain_code_has_its_status_and_the_one_body(
-    app: FastAPI, code: str, status: int
+    client: TestClient, code: str, status: int
 ) -> None:
-    failure = type("Failure", (ZwfwError,), {"code": code})
-
-    def fail() -> None:
-        raise failure("the ops database is read-only")
-
-    app.add_api_route("/fail", fail)
-    with TestClient(app, raise_server_exceptions=False) as c:
-        body = _is_problem(c.get("/fail", headers={"X-Request-ID": "r-1"}), status, code)
+    body = _is_problem(client.get(f"/fail/{code}", headers={"X-Request-ID": "r-1"}), status, code)
     assert body == {
         "type": f"about:blank#{code}", "title": HTTPStatus(status).phrase, "status": status,
         "code": code, "detail": "the ops database is read-only", "request_id": "r-1",
     }  # fmt: skip
+
+
+@pytest.mark.parametrize(("code", "status"), [("rate_limited", 429), ("unauthorized", 401)])
+def test_headers_go_with_their_codes(code: str, status: int) -> None:
+    """Retry-After with a 429 and WWW-Authenticate with a 401, from the domain error."""
+    app = FastAPI()
+    errors.install(app)
+
+    def fail() -> None:
+        raise RateLimited("slow down", 7) if code == "rate_limited" else Unauthorized("who?")
+
+    app.add_api_route("/x", fail)
+    response = TestClient(app).get("/x")
+    _is_problem(response, status, code)
+    assert response.headers.get("retry-after" if status == 429 else "www-authenticate")
 
 
 def test_a_deleted_store_makes_readiness_fail_naming_it(
@@ -282,3 +298,17 @@ def test_every_timestamp_in_the_api_is_iso_8601_utc_with_an_offset(client: TestC
         )
         for name, field in times
     ), times
+
+
+def test_a_short_personal_secret_disables_the_personal_space_and_nothing_else(
+    writable_runtime: Runtime,
+) -> None:
+    settings = writable_runtime.settings.model_copy(
+        update={"personal": PersonalSettings(token_secret="too-short", id_salt="s" * 16)}
+    )
+    with TestClient(create_app(settings, runtime=writable_runtime)) as c:
+        assert c.get("/readyz").status_code == 200
+        assert c.get("/v1/search", params={"q": "护照"}).status_code == 200
+        response = c.get("/v1/users/u1/profile", headers={"Authorization": "Bearer x"})
+    body = _is_problem(response, 503, "feature_disabled")
+    assert "at least 32 bytes" in str(body["detail"])

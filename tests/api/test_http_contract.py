@@ -34,7 +34,8 @@ async def _no_close(app: object) -> Iterator[None]:  # type: ignore[misc]
 def test_health_and_readiness(client: TestClient) -> None:
     assert client.get("/healthz").json() == {"status": "ok"}
     ready = client.get("/readyz")
-    assert ready.status_code == 200 and ready.json()["counts"]["item"] >= 150
+    assert ready.status_code == 200, ready.text
+    assert ready.json()["counts"]["item"] >= 150
 
 
 def test_readiness_is_503_until_an_index_exists(tmp_path: Path) -> None:
@@ -90,6 +91,9 @@ def test_qa_answers_with_its_faq_source(client: TestClient) -> None:
             "get", "/v1/search?q=" + "护" * 201, None, 422, "invalid_request", id="long-query"
         ),
         pytest.param("get", "/v1/search", None, 422, "invalid_request", id="missing-q"),
+        pytest.param("get", "/v1/search?q=", None, 422, "invalid_request", id="empty-q"),
+        pytest.param("get", "/v1/search?q=x&size=0", None, 422, "invalid_request", id="size-0"),
+        pytest.param("get", "/v1/search?q=x&size=51", None, 422, "invalid_request", id="size-51"),
         pytest.param(
             "get", "/v1/search?q=x&types=bogus", None, 422, "invalid_request", id="bad-type"
         ),
@@ -110,6 +114,7 @@ def test_qa_answers_with_its_faq_source(client: TestClient) -> None:
             "post", "/v1/qa", {"question": "问" * 501}, 422, "invalid_request", id="long-question"
         ),
         pytest.param("get", "/v1/nothing", None, 404, "not_found", id="unknown-route"),
+        pytest.param("delete", "/v1/search", None, 405, "method_not_allowed", id="bad-method"),
     ],
 )
 def test_every_error_has_one_shape(

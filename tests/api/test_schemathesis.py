@@ -80,6 +80,7 @@ def test_every_operation_answers_as_its_openapi_declares(api_schema: Any) -> Non
                 max_examples=EXAMPLES,
                 deadline=None,
                 derandomize=True,
+                database=None,  # nothing written into the checkout
                 phases=[Phase.explicit, Phase.generate],
                 suppress_health_check=list(HealthCheck),
             )

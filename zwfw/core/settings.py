@@ -257,6 +257,17 @@ class Settings(BaseSettings):
     def _expand(cls, value: Path) -> Path:
         return value.expanduser()
 
+    @model_validator(mode="after")
+    def _absolute_databases(self) -> Settings:
+        """Database paths are fixed against the working folder at start-up: a relative
+        path read later (by /readyz, after a chdir) would name another file."""
+        self.state_db = self.state_db.expanduser().absolute()
+        self.ops = self.ops.model_copy(update={"db": self.ops.db.expanduser().absolute()})
+        self.personal = self.personal.model_copy(
+            update={"db": self.personal.db.expanduser().absolute()}
+        )
+        return self
+
     @model_validator(mode="before")
     @classmethod
     def _no_unknown_environment(cls, data: Any) -> Any:

@@ -38,7 +38,7 @@ def readyz(request: Request) -> JSONResponse:
     if runtime is None:
         reason = getattr(state, "load_error", None) or "loading"
         return JSONResponse({"status": "not_ready", "reason": reason}, status_code=503)
-    problems = store_problems(state.settings)
+    problems = store_problems(state.settings, _in_use(request))
     if problems != getattr(state, "store_problems", []):  # logged once per change
         state.store_problems = problems
         for problem in problems:
@@ -55,11 +55,24 @@ def readyz(request: Request) -> JSONResponse:
     )
 
 
-def store_problems(settings: Settings) -> list[str]:
-    """One message per database that cannot take a write, naming its setting and file."""
+def _in_use(request: Request) -> set[str]:
+    """The settings of the databases this app has open (the ops and personal parts are
+    optional)."""
+    state = request.app.state
+    names = set(state.settings.database_files())
+    if getattr(state, "ops", None) is None:
+        names.discard("ZWFW_OPS__DB")
+    if getattr(state, "personal", None) is None:
+        names.discard("ZWFW_PERSONAL__DB")
+    return names
+
+
+def store_problems(settings: Settings, in_use: set[str]) -> list[str]:
+    """One message per database in use that cannot take a write, naming its setting and
+    file."""
     problems = []
     for name, path in settings.database_files().items():
-        if problem := _unusable(path):
+        if name in in_use and (problem := _unusable(path)):
             problems.append(f"{name} {path}: {problem}")
     return problems
 
