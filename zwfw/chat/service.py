@@ -136,6 +136,12 @@ class ChatService:
         if state.pending and (picked := self._picked(state, text, elder)) is not None:
             return picked if isinstance(picked, ChatReply) else self._guide(state, elder)
         state.pending, state.options, state.rest = None, {}, []
+        if _NONE_OF_THESE.match(re.sub(r"[\W_]+", "", text)):  # nothing was offered
+            hotline = self.search.settings.hotline
+            reply = f"好的。请换个说法描述您要办的事，或拨打{hotline}政务服务便民热线咨询。"
+            return ChatReply(
+                "", _speak_text(reply, elder), ChatAction.HANDOFF, options=["转人工服务"]
+            )
         fields, prefs = detect_fields(text), detect(text)
         subject = subject_of(text) if fields else text
         follows = bool(fields) or bool(state.group and state.fields)
@@ -157,7 +163,8 @@ class ChatService:
             return self.guide.answer(state, fields, elder) if fields else self._guide(state, elder)
         if state.topic:
             # Routed with the last answer's topic; unsure, the router offers candidates.
-            return self._decide(state, f"{state.topic} {text}", fields, elder, None)
+            topic = f"{state.topic} {text}"
+            return self._decide(state, topic, fields, elder, None, avoid=state.answered)
         state.fields = [f.value for f in fields]
         return _speak(
             ChatReply("", "请问您想问哪一项业务？比如“办护照”“社保卡”。", ChatAction.CLARIFY),
@@ -166,12 +173,19 @@ class ChatService:
 
     def _decide(
         self, state: SessionState, text: str, fields: list[GuideField], elder: bool,
-        qa_text: str | None,
+        qa_text: str | None, avoid: str | None = None,
     ) -> ChatReply:  # fmt: skip
-        """Route a message with a subject through the one router (see chat.router)."""
+        """Route a message with a subject through the one router (see chat.router); `avoid`
+        is a FAQ entry just answered, which a follow-up must not get again."""
         need = is_need(text) and not fields
         subject = subject_of(text) if fields else None
         decision = self.router.decide(text, need, self.today(), qa_text, subject)
+        if avoid:
+            offers = [o for o in decision.offers if o.key != f"faq:{avoid}"]
+            decision = replace(decision, offers=offers)
+        if avoid and decision.qa.sources and decision.qa.sources[0].id == avoid:
+            route = Route.ITEM if decision.item else Route.CLARIFY
+            decision = replace(decision, route=route if decision.offers else Route.NONE)
         if decision.route is Route.FAQ:
             turn = self._faq_reply(state, decision.qa, decision.item, elder, decision.top)
             if decision.item is not None:  # follow-ups go to the item's guide
@@ -229,8 +243,10 @@ class ChatService:
         offers: list[Offer],
         elder: bool,
         ranked: list[Item] | None = None,
+        head: str | None = None,
     ) -> ChatReply:
         turn, picks = replies.choose(offers, ranked or [], elder)
+        turn.reply = head or turn.reply
         state.pending, state.options = "pick", picks
         state.rest = [o.key for o in offers if o.key not in picks.values()]
         return _speak(turn, elder)
@@ -350,7 +366,7 @@ class ChatService:
             if (r := records.get(k)) is not None
         ]
         if offers:
-            return self._choose(state, offers, elder)
+            return self._choose(state, offers, elder, head="那么，是下面哪一项？")
         items = self.guide.load(state.group)
         return replies.no_match(items, self.search.settings.hotline, elder)
 
@@ -404,6 +420,7 @@ class ChatService:
             answer += f"\n来源：常见问题“{source.title}”"
         if source is not None:
             state.topic = subject_of(source.title) or source.title
+            state.answered = source.id
         state.group, state.keys, state.choices, state.fields = [], [], {}, []
         if item is not None:
             sources.append(item_source(item))
