@@ -41,7 +41,7 @@ CONVERSATIONS = {
         "深圳",
     ],
     "Starting with a FAQ answer, then follow-ups on its subject": [
-        "怎么查社保卡办理进度",
+        "社保卡办理状态怎么查",
         "补办要带什么材料",
         "都不是",
     ],
