@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
@@ -59,6 +60,9 @@ def serve(
     demo: Annotated[
         bool, typer.Option(help="build the bundled demo catalogue first if no index")
     ] = False,
+    workers: Annotated[
+        int, typer.Option(min=1, help="worker processes sharing the index pages")
+    ] = 1,
 ) -> None:
     """Serve the HTTP API (OpenAPI docs at /docs)."""
     import uvicorn
@@ -76,14 +80,20 @@ def serve(
             raise _fail(exc) from exc
     from zwfw.api.http_protocol import Utf8TargetH11Protocol
 
+    bind_host, bind_port = host or settings.api.host, port or settings.api.port
     try:
-        uvicorn.run(
-            create_app(settings),
-            host=host or settings.api.host,
-            port=port or settings.api.port,
-            http=Utf8TargetH11Protocol,
-            log_config=None,  # our JSON lines, not uvicorn's plain text
-        )
+        if workers == 1:
+            uvicorn.run(
+                create_app(settings), host=bind_host, port=bind_port,
+                http=Utf8TargetH11Protocol, log_config=None,  # our JSON lines, not uvicorn's
+            )  # fmt: skip
+        else:
+            # Each worker is a new process that reads its settings from the environment.
+            os.environ["ZWFW_INDEX_DIR"] = str(settings.index_dir)
+            uvicorn.run(
+                "zwfw.api.worker:app", factory=True, workers=workers, host=bind_host,
+                port=bind_port, http=Utf8TargetH11Protocol, log_config=None,
+            )  # fmt: skip
     finally:
         stop_logging()
 

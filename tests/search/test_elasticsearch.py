@@ -1,7 +1,8 @@
-"""The Elasticsearch lexical backend.
+"""The Elasticsearch lexical backend: what is specific to it.
 
-Tests marked `es` need a real 8.x server and run only when ES_URL is set
-(`ES_URL=http://localhost:9200 pytest -m es`); each uses its own index and deletes it.
+The behaviour both backends share is tested once, in test_lexical_contract.py, against
+tantivy always and against Elasticsearch when ES_URL is set. Tests marked `es` need a real 8.x
+server (`ES_URL=http://localhost:9200 pytest -m es`); each uses its own index and deletes it.
 The others need no server and always run.
 """
 
@@ -10,15 +11,24 @@ from __future__ import annotations
 import os
 import socket
 import sys
+import time
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
+from lexical_docs import words_query
 
 from zwfw.core.errors import BackendUnavailable, MissingDependency
-from zwfw.core.records import doc_key
-from zwfw.search.fields import IndexDoc
-from zwfw.search.lexical.elasticsearch import ElasticsearchIndex, to_es_query
+from zwfw.core.settings import LexicalSettings
+from zwfw.search.lexical import create_lexical
+from zwfw.search.lexical.elasticsearch import (
+    ElasticsearchIndex,
+    EsOptions,
+    index_body,
+    to_es_query,
+)
 from zwfw.search.lexical.protocol import Clause, LexicalQuery
 
 ES_URL = os.environ.get("ES_URL")
@@ -31,49 +41,9 @@ skip_without_es = pytest.mark.skipif(
 )
 
 
-def make_doc(
-    doc_id: str,
-    words: list[str],
-    *,
-    kind: str = "item",
-    regions: tuple[str, ...] = ("440000",),
-    pinyin: tuple[str, ...] = (),
-) -> IndexDoc:
-    return IndexDoc(
-        key=doc_key(kind, doc_id),
-        kind=kind,
-        id=doc_id,
-        text={"title_words": words, "title_pinyin": list(pinyin)},
-        filters={"kind": [kind], "region": list(regions), "department": []},
-        passage=" ".join(words),
-    )
-
-
-def words_query(*terms: str, **filters: list[str]) -> LexicalQuery:
-    return LexicalQuery(clauses=(Clause("title_words", terms),), filters=filters)
-
-
 @pytest.fixture
 def index_name() -> str:
     return f"zwfw-test-{uuid.uuid4().hex}"
-
-
-@pytest.fixture
-def es_index(index_name: str) -> Iterator[ElasticsearchIndex]:
-    """A fresh, uniquely named index that is deleted afterwards, whatever the test did."""
-    assert ES_URL is not None
-    elasticsearch = pytest.importorskip("elasticsearch")
-    name = index_name
-    index = ElasticsearchIndex(ES_URL, name)
-    try:
-        yield index
-    finally:
-        index.close()
-        admin = elasticsearch.Elasticsearch(ES_URL)
-        try:
-            admin.indices.delete(index=name, ignore_unavailable=True)
-        finally:
-            admin.close()
 
 
 # --- server-free -------------------------------------------------------------------------
@@ -146,104 +116,142 @@ def test_an_unreachable_server_raises_backend_unavailable_naming_url_and_index()
     assert "secret" not in message
 
 
+def test_an_unreachable_server_fails_within_the_timeout() -> None:
+    """A dead cluster must give a 503 quickly, not hold an API worker for retries."""
+    pytest.importorskip("elasticsearch")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    started = time.monotonic()
+    with pytest.raises(BackendUnavailable):
+        ElasticsearchIndex(f"http://127.0.0.1:{port}", "zwfw-dead", EsOptions(timeout=1.0))
+    assert time.monotonic() - started < 2.0
+
+
+def test_the_index_body_carries_the_configured_shards_and_replicas() -> None:
+    settings = index_body(shards=6, replicas=2)["settings"]
+    assert (settings["number_of_shards"], settings["number_of_replicas"]) == (6, 2)
+
+
+class _RecordingClient:
+    """Stands in for the ES client in server-free tests: records what zwfw sends."""
+
+    def __init__(self, url: str, **kwargs: Any) -> None:
+        self.kwargs, self.calls = kwargs, []
+        self.aliases: dict[str, Any] = {"zwfw-old": {"aliases": {"zwfw": {}}}}
+        self.indices = self
+
+    def exists(self, index: str) -> bool:
+        return True
+
+    def search(self, **kwargs: Any) -> dict[str, Any]:
+        self.calls.append(("search", kwargs))
+        return {"hits": {"hits": [{"_id": "item:1", "_score": 2.0}]}}
+
+    def get_alias(self, name: str, ignore_unavailable: bool) -> dict[str, Any]:
+        return self.aliases
+
+    def update_aliases(self, actions: list[dict[str, Any]]) -> None:
+        self.calls.append(("update_aliases", {"actions": actions}))
+
+    def close(self) -> None:
+        pass
+
+
+@pytest.fixture
+def recording(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[_RecordingClient]]:
+    elasticsearch = pytest.importorskip("elasticsearch")
+    made: list[_RecordingClient] = []
+
+    def factory(url: str, **kwargs: Any) -> _RecordingClient:
+        made.append(_RecordingClient(url, **kwargs))
+        return made[-1]
+
+    monkeypatch.setattr(elasticsearch, "Elasticsearch", factory)
+    yield made
+
+
+def test_searches_use_global_term_statistics_and_the_short_timeout(
+    recording: list[_RecordingClient],
+) -> None:
+    index = ElasticsearchIndex("http://es:9200", "zwfw-b2", EsOptions(timeout=1.5))
+    assert [h.key for h in index.search(words_query("护照"))] == ["item:1"]
+    client = recording[0]
+    assert client.kwargs["request_timeout"] == 1.5
+    assert client.kwargs["retry_on_timeout"] is False
+    assert client.calls[0][1]["search_type"] == "dfs_query_then_fetch"
+
+
+def test_publishing_moves_the_alias_in_one_atomic_call(
+    recording: list[_RecordingClient],
+) -> None:
+    index = ElasticsearchIndex("http://es:9200", "zwfw-new", EsOptions(alias="zwfw"))
+    index.publish()
+    name, call = recording[0].calls[-1]
+    assert name == "update_aliases"
+    assert call["actions"] == [
+        {"remove": {"index": "zwfw-old", "alias": "zwfw"}},
+        {"add": {"index": "zwfw-new", "alias": "zwfw"}},
+    ]
+
+
+def test_an_index_without_an_alias_is_never_published(
+    recording: list[_RecordingClient],
+) -> None:
+    index = ElasticsearchIndex("http://es:9200", "zwfw-new")
+    index.publish()
+    assert not [c for c in recording[0].calls if c[0] == "update_aliases"]
+
+
+def test_the_factory_passes_every_cluster_setting(
+    recording: list[_RecordingClient], tmp_path: Path
+) -> None:
+    settings = LexicalSettings(
+        backend="elasticsearch", es_url="http://es:9200", es_shards=4, es_timeout_seconds=1.0
+    )
+    index = create_lexical(settings, tmp_path / "B1")
+    assert isinstance(index, ElasticsearchIndex)
+    assert index._options == EsOptions(alias="zwfw", shards=4, replicas=1, timeout=1.0)
+    assert index._index == "zwfw-b1"
+
+
 # --- against a real server (ES_URL) ------------------------------------------------------
 
 
 @needs_es
 @skip_without_es
-def test_the_document_matching_more_terms_ranks_first(es_index: ElasticsearchIndex) -> None:
-    es_index.upsert(
-        [
-            make_doc("1", ["公积金", "查询"]),
-            make_doc("2", ["公积金", "提取"]),
-            make_doc("3", ["护照", "签发"]),
-        ]
-    )
-    es_index.commit()
-    hits = es_index.search(words_query("公积金", "提取"))
-    assert [h.key for h in hits] == ["item:2", "item:1"]
-    assert hits[0].score > hits[1].score > 0
-
-
-@needs_es
-@skip_without_es
-def test_text_fields_match_case_insensitively(es_index: ElasticsearchIndex) -> None:
-    es_index.upsert([make_doc("1", ["公积金"], pinyin=("GongJiJin",))])
-    es_index.commit()
-    query = LexicalQuery(clauses=(Clause("title_pinyin", ("gongjijin",)),))
-    assert [h.key for h in es_index.search(query)] == ["item:1"]
-
-
-@needs_es
-@skip_without_es
-def test_filters_restrict_results_by_region_and_kind(es_index: ElasticsearchIndex) -> None:
-    es_index.upsert(
-        [
-            make_doc("gz", ["社保"], regions=("440000", "440100")),
-            make_doc("sz", ["社保"], regions=("440000", "440300")),
-            make_doc("gz", ["社保"], kind="faq", regions=("440000", "440100")),
-        ]
-    )
-    es_index.commit()
-
-    def keys(**filters: list[str]) -> set[str]:
-        return {h.key for h in es_index.search(words_query("社保", **filters))}
-
-    assert keys() == {"item:gz", "item:sz", "faq:gz"}
-    assert keys(region=["440100"]) == {"item:gz", "faq:gz"}
-    assert keys(region=["440100", "440300"]) == {"item:gz", "item:sz", "faq:gz"}
-    assert keys(kind=["faq"]) == {"faq:gz"}
-    assert keys(region=["440300"], kind=["item"]) == {"item:sz"}
-    assert keys(region=["440300"], kind=["faq"]) == set()
-
-
-@needs_es
-@skip_without_es
-def test_delete_removes_documents_and_ignores_unknown_keys(
-    es_index: ElasticsearchIndex,
-) -> None:
-    es_index.upsert([make_doc("1", ["护照"]), make_doc("2", ["护照"])])
-    es_index.commit()
-    es_index.delete(["item:1", "item:never-indexed"])
-    es_index.commit()
-    assert es_index.count() == 1
-    assert [h.key for h in es_index.search(words_query("护照"))] == ["item:2"]
-
-
-@needs_es
-@skip_without_es
-def test_upserting_the_same_key_replaces_the_document(es_index: ElasticsearchIndex) -> None:
-    es_index.upsert([make_doc("1", ["护照"])])
-    es_index.commit()
-    es_index.upsert([make_doc("1", ["签证"])])
-    es_index.commit()
-    assert es_index.count() == 1
-    assert es_index.search(words_query("护照")) == []
-    assert [h.key for h in es_index.search(words_query("签证"))] == ["item:1"]
-
-
-@needs_es
-@skip_without_es
-def test_search_honours_the_limit_and_an_empty_query_returns_nothing(
-    es_index: ElasticsearchIndex,
-) -> None:
-    es_index.upsert([make_doc(str(i), ["护照"]) for i in range(5)])
-    es_index.commit()
-    limited = LexicalQuery(clauses=(Clause("title_words", ("护照",)),), limit=3)
-    assert len(es_index.search(limited)) == 3
-    assert es_index.search(LexicalQuery(clauses=())) == []
-
-
-@needs_es
-@skip_without_es
-def test_reopening_an_existing_index_keeps_its_documents(
-    es_index: ElasticsearchIndex, index_name: str
-) -> None:
+def test_a_multi_shard_index_is_created_with_the_configured_shards(index_name: str) -> None:
     assert ES_URL is not None
-    es_index.upsert([make_doc("1", ["护照"])])
-    es_index.commit()
-    again = ElasticsearchIndex(ES_URL, index_name)
+    elasticsearch = pytest.importorskip("elasticsearch")
+    index = ElasticsearchIndex(ES_URL, index_name, EsOptions(shards=3, replicas=0))
+    admin = elasticsearch.Elasticsearch(ES_URL)
     try:
-        assert again.count() == 1
+        got = admin.indices.get_settings(index=index_name)[index_name]["settings"]["index"]
+        assert got["number_of_shards"] == "3"
     finally:
-        again.close()
+        index.close()
+        admin.indices.delete(index=index_name, ignore_unavailable=True)
+        admin.close()
+
+
+@needs_es
+@skip_without_es
+def test_publishing_switches_the_alias_between_builds() -> None:
+    assert ES_URL is not None
+    elasticsearch = pytest.importorskip("elasticsearch")
+    alias = f"zwfw-alias-{uuid.uuid4().hex}"
+    first, second = (
+        ElasticsearchIndex(ES_URL, f"{alias}-{n}", EsOptions(alias=alias, replicas=0))
+        for n in ("a", "b")
+    )
+    admin = elasticsearch.Elasticsearch(ES_URL)
+    try:
+        first.publish()
+        assert first.published() and not second.published()
+        second.publish()
+        assert second.published() and not first.published()
+    finally:
+        for index in (first, second):
+            index.close()
+        admin.indices.delete(index=f"{alias}-*", ignore_unavailable=True)
+        admin.close()

@@ -48,6 +48,17 @@ class LexicalSettings(BaseModel):
     backend: LexicalBackend = LexicalBackend.EMBEDDED
     es_url: str | None = None
     es_index_prefix: str = "zwfw"
+    # Shards spread one build's index over the cluster's data nodes; replicas add read
+    # capacity and survive a node loss. Ranking stays global: searches use
+    # dfs_query_then_fetch, which gathers term statistics from every shard first.
+    es_shards: int = Field(3, ge=1, le=1024)
+    es_replicas: int = Field(1, ge=0, le=16)
+    # A search or refresh that takes longer fails with 503 rather than holding a worker thread.
+    es_timeout_seconds: float = Field(2.0, gt=0, le=60)
+    # Bulk indexing moves many documents per call, so it gets a longer timeout, and retries
+    # rejected (429) chunks with exponential back-off this many times.
+    es_bulk_timeout_seconds: float = Field(60.0, gt=0, le=600)
+    es_bulk_retries: int = Field(3, ge=0, le=10)
     # tantivy writer heap; 50 MB is tantivy's recommended minimum for a single-threaded writer.
     writer_heap_bytes: int = Field(64_000_000, ge=15_000_000)
 

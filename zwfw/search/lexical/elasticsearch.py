@@ -5,8 +5,14 @@ Why it looks the way it does:
   text field uses the `whitespace` tokenizer plus `lowercase`; ES never re-segments anything.
   Queries are `term` queries, never `match`/`query_string`, which would analyse user text again.
 - Results must match the embedded backend, so a `LexicalQuery` maps one-to-one onto a `bool`
-  query (see `to_es_query`), scored by ES's default BM25, in a single shard so that IDF is
-  computed over the whole index rather than per shard.
+  query (see `to_es_query`), scored by ES's default BM25. An index has several shards (a
+  setting), and searches run as `dfs_query_then_fetch`, so IDF is computed over the whole
+  index rather than per shard: a shard holding few 社保 documents must not rank them higher.
+- Each build writes its own index; `publish()` moves the serving alias (the prefix) to it in
+  one `update_aliases` call, so every client of the alias switches at the same instant.
+- Every call has a timeout (searches short, bulk long); bulk chunks rejected with 429 are
+  retried with back-off. An unreachable cluster is a `BackendUnavailable` (HTTP 503) within
+  the search timeout, never a hang.
 - Writes become visible on `commit()` (an index refresh), exactly as with tantivy.
 - The `elasticsearch` client is optional (`pip install 'zwfw[es]'`) and is imported lazily; its
   major version must match the server's (the 9.x client fails against 8.x servers).
@@ -18,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -32,7 +39,7 @@ _ANALYZER = "zwfw_tokens"
 _MAX_DETAIL = 300  # characters of the client's error kept in our message
 
 
-def index_body() -> dict[str, Any]:
+def index_body(shards: int = 1, replicas: int = 0) -> dict[str, Any]:
     """Settings and mappings of a zwfw lexical index (the ES twin of tantivy's `_schema`)."""
     properties: dict[str, Any] = {"key": {"type": "keyword"}}
     for name in TEXT_FIELDS:
@@ -41,8 +48,9 @@ def index_body() -> dict[str, Any]:
         properties[name] = {"type": "keyword"}  # a list value indexes every element
     return {
         "settings": {
-            # One shard: BM25 statistics over the whole index, so rankings match tantivy's.
-            "number_of_shards": 1,
+            # Several shards are fine: searches use dfs_query_then_fetch for global IDF.
+            "number_of_shards": shards,
+            "number_of_replicas": replicas,
             "analysis": {
                 "analyzer": {
                     _ANALYZER: {
@@ -122,10 +130,23 @@ def _detail(exc: BaseException) -> str:
     return text[:_MAX_DETAIL]
 
 
+@dataclass(frozen=True)
+class EsOptions:
+    """Cluster-side choices for one index; the defaults suit a single-node test server."""
+
+    alias: str | None = None  # the serving alias `publish()` moves; None: never published
+    shards: int = 1
+    replicas: int = 0
+    timeout: float = 2.0  # seconds, for searches, counts, refreshes and admin calls
+    bulk_timeout: float = 60.0
+    bulk_retries: int = 3
+
+
 class ElasticsearchIndex:
     """One ES index holding the IndexDocs of one build; created with our mapping if missing."""
 
-    def __init__(self, url: str, index_name: str, request_timeout: float = 30.0) -> None:
+    def __init__(self, url: str, index_name: str, options: EsOptions | None = None) -> None:
+        self._options = options or EsOptions()
         try:
             import elasticsearch
             from elasticsearch import helpers
@@ -143,8 +164,10 @@ class ElasticsearchIndex:
         )
         self._already_exists = elasticsearch.BadRequestError
         try:
+            # One retry at most, and none after a timeout: a dead cluster must fail within
+            # about one timeout, so the API answers 503 instead of queueing requests.
             self._client: Elasticsearch = elasticsearch.Elasticsearch(
-                url, request_timeout=request_timeout
+                url, request_timeout=self._options.timeout, max_retries=1, retry_on_timeout=False
             )
         except ValueError as exc:  # unparsable URL: a settings problem, not an outage
             raise ConfigError(f"invalid Elasticsearch URL {self._where!r}: {exc}") from exc
@@ -171,7 +194,8 @@ class ElasticsearchIndex:
             if self._client.indices.exists(index=self._index):
                 return
             try:
-                self._client.indices.create(index=self._index, **index_body())
+                body = index_body(self._options.shards, self._options.replicas)
+                self._client.indices.create(index=self._index, **body)
             except self._already_exists as exc:
                 if exc.error != "resource_already_exists_exception":
                     raise
@@ -181,7 +205,9 @@ class ElasticsearchIndex:
         if not docs:
             return
         with self._guard("index documents"):
-            self._helpers.bulk(self._client, (self._action(doc) for doc in docs), refresh=False)
+            self._helpers.bulk(
+                self._bulk_client(), (self._action(doc) for doc in docs), **self._bulk_args()
+            )
 
     def _action(self, doc: IndexDoc) -> dict[str, Any]:
         source: dict[str, Any] = {"key": doc.key}
@@ -195,7 +221,21 @@ class ElasticsearchIndex:
             return
         actions = ({"_op_type": "delete", "_index": self._index, "_id": key} for key in keys)
         with self._guard("delete documents"):
-            self._helpers.bulk(self._client, actions, ignore_status=(404,), refresh=False)
+            self._helpers.bulk(
+                self._bulk_client(), actions, ignore_status=(404,), **self._bulk_args()
+            )
+
+    def _bulk_client(self) -> Elasticsearch:
+        return self._client.options(request_timeout=self._options.bulk_timeout)
+
+    def _bulk_args(self) -> dict[str, Any]:
+        """429-rejected chunks are retried with back-off (0.5 s, 1 s, 2 s …), then fail."""
+        return {
+            "refresh": False,
+            "max_retries": self._options.bulk_retries,
+            "initial_backoff": 0.5,
+            "chunk_size": 500,
+        }
 
     def commit(self) -> None:
         """Refresh the index so that writes so far become visible to search and count."""
@@ -214,6 +254,7 @@ class ElasticsearchIndex:
                 size=query.limit,
                 source=False,  # only _id and _score are needed
                 track_total_hits=False,
+                search_type="dfs_query_then_fetch",  # global IDF across shards
             )
         return [
             LexicalHit(key=str(hit["_id"]), score=float(hit["_score"]))
@@ -225,6 +266,30 @@ class ElasticsearchIndex:
         with self._guard("count documents"):
             resp = self._client.count(index=self._index)
         return int(resp["count"])
+
+    def publish(self) -> None:
+        """Point the serving alias at this index, atomically: one `update_aliases` call removes
+        it from the previous build's index and adds it here, so no reader of the alias ever
+        sees both builds or neither."""
+        alias = self._options.alias
+        if alias is None:
+            return
+        with self._guard(f"move the alias {alias!r}"):
+            held = self._client.indices.get_alias(name=alias, ignore_unavailable=True)
+            actions: list[dict[str, Any]] = [
+                {"remove": {"index": name, "alias": alias}} for name in held if name != self._index
+            ]
+            actions.append({"add": {"index": self._index, "alias": alias}})
+            self._client.indices.update_aliases(actions=actions)
+
+    def published(self) -> bool:
+        """Whether the serving alias points at this index."""
+        alias = self._options.alias
+        if alias is None:
+            return False
+        with self._guard(f"read the alias {alias!r}"):
+            held = self._client.indices.get_alias(name=alias, ignore_unavailable=True)
+        return self._index in held
 
     def close(self) -> None:
         """Close the client's connection pool; the index itself stays on the server."""

@@ -79,6 +79,9 @@ class TantivyIndex:
     def count(self) -> int:
         return int(self._index.searcher().num_docs)
 
+    def publish(self) -> None:
+        """Nothing to do: a tantivy index lives in its build directory, which CURRENT names."""
+
     def close(self) -> None:
         with self._lock:
             if self._writer is not None:

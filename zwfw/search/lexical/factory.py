@@ -10,7 +10,8 @@ from zwfw.search.lexical.protocol import LexicalIndex
 
 
 def create_lexical(settings: LexicalSettings, build_dir: Path) -> LexicalIndex:
-    """The lexical index of one build: a tantivy directory in it, or an ES index named after it."""
+    """The lexical index of one build: a tantivy directory in it, or an ES index named after
+    it, published under the alias `es_index_prefix` when the build goes live."""
     if settings.backend is LexicalBackend.EMBEDDED:
         from zwfw.search.lexical.embedded import TantivyIndex
 
@@ -19,8 +20,15 @@ def create_lexical(settings: LexicalSettings, build_dir: Path) -> LexicalIndex:
         raise ConfigError(
             "ZWFW_LEXICAL__ES_URL is required when the lexical backend is elasticsearch"
         )
-    from zwfw.search.lexical.elasticsearch import ElasticsearchIndex
+    from zwfw.search.lexical.elasticsearch import ElasticsearchIndex, EsOptions
 
-    return ElasticsearchIndex(
-        settings.es_url, f"{settings.es_index_prefix}-{build_dir.name}".lower()
+    options = EsOptions(
+        alias=settings.es_index_prefix.lower(),
+        shards=settings.es_shards,
+        replicas=settings.es_replicas,
+        timeout=settings.es_timeout_seconds,
+        bulk_timeout=settings.es_bulk_timeout_seconds,
+        bulk_retries=settings.es_bulk_retries,
     )
+    name = f"{settings.es_index_prefix}-{build_dir.name}".lower()
+    return ElasticsearchIndex(settings.es_url, name, options)

@@ -51,4 +51,9 @@ class LexicalIndex(Protocol):
 
     def count(self) -> int: ...
 
+    def publish(self) -> None:
+        """Make this build the one clients of the engine's serving name see (an ES alias);
+        called just before `CURRENT` switches. Engines without such a name do nothing."""
+        ...
+
     def close(self) -> None: ...
