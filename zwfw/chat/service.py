@@ -100,10 +100,11 @@ class ChatService:
         """The loop guard: the same question twice in a row becomes a hand-off that keeps the
         cards, so nobody is asked the same thing a third time."""
         asking = turn.action in (ChatAction.CLARIFY, ChatAction.NAVIGATE) and bool(turn.options)
-        if asking and turn.reply == state.last_ask:
+        question = "|".join([turn.reply, *turn.options])  # the same words and the same choices
+        if asking and question == state.last_ask:
             state.pending, state.options = None, {}
             return replies.hand_off(turn, self.search.settings.hotline, elder, repeated=True)
-        state.last_ask = turn.reply if asking else None
+        state.last_ask = question if asking else None
         return turn
 
     def _route(self, state: SessionState, text: str, elder: bool, qa_text: str | None) -> ChatReply:
@@ -135,7 +136,8 @@ class ChatService:
             return replies.hand_off(empty, self.search.settings.hotline, elder, repeated=False)
         fields, prefs = detect_fields(text), detect(text)
         subject = subject_of(text) if fields else text
-        follows = bool(fields) or bool(state.group and state.fields)
+        # "广州" after an answer asks the same in that city.
+        follows = bool(fields or prefs.region) or bool(state.group and state.fields)
         if follows and not names_something(_bare(subject, prefs)):
             return self._follow_up(state, text, fields, prefs, elder)
         return self._decide(state, text, fields, elder, qa_text)
@@ -316,7 +318,7 @@ class ChatService:
         state.region, asked = prefs.region, state.last_ask
         fields = [GuideField(f) for f in state.fields]
         turn = self._decide(state, f"{text} {state.query}", fields, elder, None)
-        if turn.reply == asked:
+        if asked and turn.reply == asked.split("|", 1)[0]:
             hotline = self.search.settings.hotline
             turn.reply = _speak_text(
                 f"没有找到{name_of(prefs.region) or text}专门的办理事项，下面是最接近的；"
