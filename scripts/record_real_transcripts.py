@@ -41,9 +41,9 @@ CONVERSATIONS = {
         "深圳",
     ],
     "Starting with a FAQ answer, then follow-ups on its subject": [
-        "社保卡丢了怎么补办？",
+        "社保卡办理状态怎么查",
         "补办要带什么材料",
-        "要多少钱",
+        "都不是",
     ],
     "An item, its guide, and “都不是”": [
         "残疾人证丢了要怎么补办",

@@ -7,10 +7,13 @@ candidates as cards with ids and as options, so the widget can always render it.
 from __future__ import annotations
 
 from zwfw.chat.elder import for_elder, short_name
-from zwfw.chat.fields import time_text
+from zwfw.chat.fields import subject_of, time_text
 from zwfw.chat.router import Offer
-from zwfw.chat.types import Card, ChatAction, ChatReply, item_card, item_source
+from zwfw.chat.sessions import SessionState
+from zwfw.chat.types import Card, ChatAction, ChatReply, Source, item_card, item_source
 from zwfw.core.records import Item
+from zwfw.core.regions import ancestors, name_of, within
+from zwfw.qa import QaResult
 
 FIELD_OPTIONS = ["需要带什么材料", "要多少钱", "在哪里办", "网上能办吗"]
 NONE_OF_THESE = "都不是"
@@ -85,3 +88,76 @@ def _cards(items: list[Item]) -> list[Card]:
     for item in items:
         seen.setdefault(item.id, item)
     return [item_card(i) for i in list(seen.values())[:MAX_CARDS]]
+
+
+def faq_reply(
+    state: SessionState,
+    result: QaResult,
+    item: Item | None,
+    elder: bool,
+    card: Item | None = None,
+) -> ChatReply:
+    """The FAQ entry QA chose, verbatim; a confident item named in the words is cited after
+    it; search's confident top item (`card`) is shown as a card in any case. The entry's
+    subject becomes the topic of follow-ups."""
+    source = result.sources[0] if result.sources else None
+    sources = [Source(source.id, "faq", source.title)] if source else []
+    answer = result.answer or ""
+    if elder:
+        answer = for_elder(answer, [])
+    elif source is not None:
+        answer += f"\n来源：常见问题“{source.title}”"
+    if source is not None:
+        state.topic = subject_of(source.title) or source.title
+        state.answered = source.id
+    state.group, state.keys, state.choices, state.fields = [], [], {}, []
+    if item is not None:
+        sources.append(item_source(item))
+        if not elder:
+            answer += f"\n相关办事事项：《{item.name}》"
+    shown = item or card
+    cards = [item_card(shown)] if shown is not None else []
+    return ChatReply("", answer, ChatAction.ANSWER, sources=sources, cards=cards)
+
+
+def region_missing(
+    state: SessionState, items: list[Item], region: str, hotline: str, elder: bool
+) -> ChatReply | None:
+    """None of `items` (the variants asked about) is in the region named: say so and offer
+    the regions there are, instead of asking the same question again. None when one is."""
+    if not items or any(
+        within(i.region_code, region) or i.region_code in ancestors(region) for i in items
+    ):
+        return None
+    name = short_name(items[0].catalog_name or items[0].name)
+    firsts: dict[str, Item] = {}
+    for item in items:
+        firsts.setdefault(item.region_name, item)
+    text = (
+        f"「{name}」的办事指南里没有{name_of(region) or '这个地区'}的办理方式，"
+        f"目前有：{'、'.join(list(firsts)[:6])}。请点选一个，或拨打{hotline}咨询当地的办理方式。"
+    )
+    state.pending, state.region = "region", None
+    state.options = {n: i.region_code for n, i in firsts.items()}
+    return ChatReply(
+        "",
+        for_elder(text, []) if elder else text,
+        ChatAction.CLARIFY,
+        [item_source(items[0])],
+        [item_card(i) for i in items[:5]],
+        [*list(state.options)[:5], NONE_OF_THESE],
+    )
+
+
+def hand_off(turn: ChatReply, hotline: str, elder: bool, repeated: bool) -> ChatReply:
+    """A hand-off keeping `turn`'s sources and cards: after a question that would have been
+    asked twice in a row (`repeated`), or after "都不是" when nothing was offered."""
+    if repeated:
+        text = (
+            "抱歉，我还是没能确定您要办的是哪一项。请直接点选下面的事项，"
+            f"或拨打{hotline}政务服务便民热线，由工作人员帮您确认。"
+        )
+    else:
+        text = f"好的。请换个说法描述您要办的事，或拨打{hotline}政务服务便民热线咨询。"
+    text = for_elder(text, []) if elder else text
+    return ChatReply("", text, ChatAction.HANDOFF, turn.sources, turn.cards, ["转人工服务"])

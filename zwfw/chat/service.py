@@ -16,18 +16,18 @@ from dataclasses import replace
 
 from zwfw.chat import canned, navigation, replies
 from zwfw.chat.confidence import base_name
-from zwfw.chat.elder import cap_options, finish, for_elder, short_name
+from zwfw.chat.elder import cap_options, finish, for_elder
 from zwfw.chat.fields import GuideField, detect_fields, names_something, subject_of
 from zwfw.chat.guide import GuideAnswers
 from zwfw.chat.intents import Intent, detect_intent, is_need, strip_greeting
 from zwfw.chat.nav_bridge import NavBridge
 from zwfw.chat.router import Decision, Offer, Route, TurnRouter
 from zwfw.chat.sessions import SessionState, SessionStore
-from zwfw.chat.types import ChatAction, ChatReply, Mode, Source, item_card, item_source
+from zwfw.chat.types import ChatAction, ChatReply, Mode, item_source
 from zwfw.chat.variants import group_key, narrow
 from zwfw.core.errors import InvalidQuery
 from zwfw.core.records import DocKind, Faq, Item
-from zwfw.core.regions import ancestors, name_of, within
+from zwfw.core.regions import name_of
 from zwfw.core.settings import ChatSettings
 from zwfw.models import normalize
 from zwfw.qa import Action, QaResult, QaService
@@ -100,16 +100,11 @@ class ChatService:
         """The loop guard: the same question twice in a row becomes a hand-off that keeps the
         cards, so nobody is asked the same thing a third time."""
         asking = turn.action in (ChatAction.CLARIFY, ChatAction.NAVIGATE) and bool(turn.options)
-        if asking and turn.reply == state.last_ask:
+        question = "|".join([turn.reply, *turn.options])  # the same words and the same choices
+        if asking and question == state.last_ask:
             state.pending, state.options = None, {}
-            hotline = self.search.settings.hotline
-            text = (
-                "抱歉，我还是没能确定您要办的是哪一项。请直接点选下面的事项，"
-                f"或拨打{hotline}政务服务便民热线，由工作人员帮您确认。"
-            )
-            return ChatReply("", _speak_text(text, elder), ChatAction.HANDOFF,
-                             turn.sources, turn.cards, ["转人工服务"])  # fmt: skip
-        state.last_ask = turn.reply if asking else None
+            return replies.hand_off(turn, self.search.settings.hotline, elder, repeated=True)
+        state.last_ask = question if asking else None
         return turn
 
     def _route(self, state: SessionState, text: str, elder: bool, qa_text: str | None) -> ChatReply:
@@ -119,7 +114,7 @@ class ChatService:
             result = self.qa.ask(qa_text or text, self.today())
             if result.action is Action.ANSWER:
                 item = self.guide.load([state.item_key]) if state.item_key else []
-                turn = self._faq_reply(state, result, None, elder)
+                turn = replies.faq_reply(state, result, None, elder)
                 if item and item[0].complaint_phone:
                     turn.reply += f"\n您咨询的事项的投诉电话是{item[0].complaint_phone}。"
                 return turn
@@ -136,9 +131,13 @@ class ChatService:
         if state.pending and (picked := self._picked(state, text, elder)) is not None:
             return picked if isinstance(picked, ChatReply) else self._guide(state, elder)
         state.pending, state.options, state.rest = None, {}, []
+        if _NONE_OF_THESE.match(re.sub(r"[\W_]+", "", text)):  # nothing was offered
+            empty = ChatReply("", "", ChatAction.HANDOFF)
+            return replies.hand_off(empty, self.search.settings.hotline, elder, repeated=False)
         fields, prefs = detect_fields(text), detect(text)
         subject = subject_of(text) if fields else text
-        follows = bool(fields) or bool(state.group and state.fields)
+        # "广州" after an answer asks the same in that city.
+        follows = bool(fields or prefs.region) or bool(state.group and state.fields)
         if follows and not names_something(_bare(subject, prefs)):
             return self._follow_up(state, text, fields, prefs, elder)
         return self._decide(state, text, fields, elder, qa_text)
@@ -157,7 +156,8 @@ class ChatService:
             return self.guide.answer(state, fields, elder) if fields else self._guide(state, elder)
         if state.topic:
             # Routed with the last answer's topic; unsure, the router offers candidates.
-            return self._decide(state, f"{state.topic} {text}", fields, elder, None)
+            topic = f"{state.topic} {text}"
+            return self._decide(state, topic, fields, elder, None, avoid=state.answered)
         state.fields = [f.value for f in fields]
         return _speak(
             ChatReply("", "请问您想问哪一项业务？比如“办护照”“社保卡”。", ChatAction.CLARIFY),
@@ -166,16 +166,23 @@ class ChatService:
 
     def _decide(
         self, state: SessionState, text: str, fields: list[GuideField], elder: bool,
-        qa_text: str | None,
+        qa_text: str | None, avoid: str | None = None,
     ) -> ChatReply:  # fmt: skip
-        """Route a message with a subject through the one router (see chat.router)."""
+        """Route a message with a subject through the one router (see chat.router); `avoid`
+        is a FAQ entry just answered, which a follow-up must not get again."""
         need = is_need(text) and not fields
         subject = subject_of(text) if fields else None
         decision = self.router.decide(text, need, self.today(), qa_text, subject)
+        if avoid:
+            offers = [o for o in decision.offers if o.key != f"faq:{avoid}"]
+            decision = replace(decision, offers=offers)
+        if avoid and decision.qa.sources and decision.qa.sources[0].id == avoid:
+            route = Route.ITEM if decision.item else Route.CLARIFY
+            decision = replace(decision, route=route if decision.offers else Route.NONE)
         if decision.route is Route.FAQ:
-            turn = self._faq_reply(state, decision.qa, decision.item, elder, decision.top)
-            if decision.item is not None:  # follow-ups go to the item's guide
-                state.group = [f"item:{i.id}" for i in _group(decision.item, decision.items)]
+            turn = replies.faq_reply(state, decision.qa, decision.item, elder, decision.top)
+            if decision.top is not None:  # follow-ups go to the shown item's guide
+                state.group = [f"item:{i.id}" for i in _group(decision.top, decision.items)]
                 self._remember(state, text, detect(text))
             return turn
         if decision.route is Route.ITEM and decision.item is not None:
@@ -229,8 +236,10 @@ class ChatService:
         offers: list[Offer],
         elder: bool,
         ranked: list[Item] | None = None,
+        head: str | None = None,
     ) -> ChatReply:
         turn, picks = replies.choose(offers, ranked or [], elder)
+        turn.reply = head or turn.reply
         state.pending, state.options = "pick", picks
         state.rest = [o.key for o in offers if o.key not in picks.values()]
         return _speak(turn, elder)
@@ -309,7 +318,7 @@ class ChatService:
         state.region, asked = prefs.region, state.last_ask
         fields = [GuideField(f) for f in state.fields]
         turn = self._decide(state, f"{text} {state.query}", fields, elder, None)
-        if turn.reply == asked:
+        if asked and turn.reply == asked.split("|", 1)[0]:
             hotline = self.search.settings.hotline
             turn.reply = _speak_text(
                 f"没有找到{name_of(prefs.region) or text}专门的办理事项，下面是最接近的；"
@@ -350,32 +359,16 @@ class ChatService:
             if (r := records.get(k)) is not None
         ]
         if offers:
-            return self._choose(state, offers, elder)
+            return self._choose(state, offers, elder, head="那么，是下面哪一项？")
         items = self.guide.load(state.group)
         return replies.no_match(items, self.search.settings.hotline, elder)
 
     def _region_missing(self, state: SessionState, region: str, elder: bool) -> ChatReply | None:
-        """A region named freely that none of the variants covers: say so and offer the
-        regions there are, instead of asking the same question again."""
+        """A region named freely that none of the variants covers (see replies)."""
         # The variants the question was about: what was chosen so far, in any region.
         items = narrow(self.guide.load(state.group), state.choices, None)
-        if not items or any(
-            within(i.region_code, region) or i.region_code in ancestors(region) for i in items
-        ):
-            return None
-        name = short_name(items[0].catalog_name or items[0].name)
-        regions = list(dict.fromkeys(i.region_name for i in items))
         hotline = self.search.settings.hotline
-        text = (
-            f"「{name}」的办事指南里没有{name_of(region) or '这个地区'}的办理方式，"
-            f"目前有：{'、'.join(regions[:6])}。请点选一个，或拨打{hotline}咨询当地的办理方式。"
-        )
-        firsts = _first_per_region(items)
-        state.pending, state.region = "region", None
-        state.options = {i.region_name: i.region_code for i in firsts}
-        return ChatReply("", _speak_text(text, elder), ChatAction.CLARIFY,
-                         [item_source(items[0])], [item_card(i) for i in items[:5]],
-                         [*list(state.options)[:5], replies.NONE_OF_THESE])  # fmt: skip
+        return replies.region_missing(state, items, region, hotline, elder)
 
     def _faq_by_id(self, state: SessionState, faq_id: str, elder: bool) -> ChatReply | None:
         records = self.search.index.docs.get([f"faq:{faq_id}"])
@@ -383,35 +376,7 @@ class ChatService:
         if not isinstance(faq, Faq) or not faq.is_live(self.today()):
             return None
         result = QaResult(Action.ANSWER, faq.answer, [QaSource(faq.id, "faq", faq.question)], [])
-        return self._faq_reply(state, result, None, elder)
-
-    def _faq_reply(
-        self,
-        state: SessionState,
-        result: QaResult,
-        item: Item | None,
-        elder: bool,
-        card: Item | None = None,
-    ) -> ChatReply:
-        """The FAQ entry QA chose, verbatim; a confident item named in the words is cited
-        after it; search's confident top item (`card`) is shown as a card in any case."""
-        source = result.sources[0] if result.sources else None
-        sources = [Source(source.id, "faq", source.title)] if source else []
-        answer = result.answer or ""
-        if elder:
-            answer = for_elder(answer, [])
-        elif source is not None:
-            answer += f"\n来源：常见问题“{source.title}”"
-        if source is not None:
-            state.topic = subject_of(source.title) or source.title
-        state.group, state.keys, state.choices, state.fields = [], [], {}, []
-        if item is not None:
-            sources.append(item_source(item))
-            if not elder:
-                answer += f"\n相关办事事项：《{item.name}》"
-        shown = item or card
-        cards = [item_card(shown)] if shown is not None else []
-        return ChatReply("", answer, ChatAction.ANSWER, sources=sources, cards=cards)
+        return replies.faq_reply(state, result, None, elder)
 
 
 def _bare(text: str, prefs: Preferences) -> str:
@@ -431,13 +396,6 @@ def _group(item: Item, items: list[Item]) -> list[Item]:
 
 def _speak_text(text: str, elder: bool) -> str:
     return for_elder(text, []) if elder else text
-
-
-def _first_per_region(items: list[Item]) -> list[Item]:
-    firsts: dict[str, Item] = {}
-    for item in items:
-        firsts.setdefault(item.region_name, item)
-    return list(firsts.values())
 
 
 def _speak(turn: ChatReply, elder: bool) -> ChatReply:

@@ -35,6 +35,7 @@ class SessionState:
     last_ask: str | None = None  # the last question asked, so it is never asked twice in a row
     rest: list[str] = field(default_factory=list)  # candidates not yet offered ("都不是")
     query: str | None = None  # the last message routed as a question, for a free answer to it
+    answered: str | None = None  # the FAQ entry last answered from, not to be repeated
 
     @property
     def item_key(self) -> str | None:
