@@ -8,12 +8,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from zwfw.core import Item
 from zwfw.core.errors import ConfigError
 from zwfw.models import Segmenter
 from zwfw.search.evidence import NAMES
 from zwfw.search.fitting import Group, fit, ranked, synthetic
 from zwfw.search.fusion import FusionModel, rrf
-from zwfw.core import Item
 
 
 def _group(qid: str, rng: np.random.Generator, signal: int) -> Group:
@@ -70,8 +70,8 @@ def test_synthetic_queries_name_their_items_and_every_same_named_sibling(
 
     items = [item("a", "机动车驾驶证换证", "甲"), item("b", "机动车驾驶证换证", "乙"),
              item("c", "残疾人证新办", "丙")]  # fmt: skip
-    made = synthetic(items, segmenter, per_item=6)
-    assert {q.kind for q in made} >= {"official", "pinyin"}
+    made = synthetic(items, segmenter, per_item=20)
+    assert {q.kind for q in made} == {"official", "keywords", "pinyin", "initials", "typo"}
     for q in made:
         if q.qid.startswith("syn-a"):
             assert q.relevant["a"] == 2 and q.relevant["b"] == 2
