@@ -77,3 +77,21 @@ def test_synthetic_queries_name_their_items_and_every_same_named_sibling(
             assert q.relevant["a"] == 2 and q.relevant["b"] == 2
         assert all(isinstance(v, int) for v in q.relevant.values())
     assert any(q.kind == "pinyin" and q.query.isascii() for q in made)
+
+
+def test_scores_equal_the_logits_of_the_full_feature_rows() -> None:
+    from zwfw.search.evidence import Lists, feature_matrix
+    from zwfw.search.query import AnalyzedQuery
+
+    rng = np.random.default_rng(3)
+    model = FusionModel(
+        NAMES, rng.normal(size=len(NAMES)), rng.uniform(0.5, 2, len(NAMES)),
+        rng.normal(size=len(NAMES)), 0.3, {},
+    )  # fmt: skip
+    q = AnalyzedQuery(raw="社保卡 bb", text="社保卡 补办", words=(), grams=(), latin=())
+    lists = Lists([("a", 3.0), ("b", 1.0)], [("b", 0.9), ("c", 0.85)])
+    titles = {"a": "社保卡补办", "b": "护照补办", "c": "社会保障卡"}
+    keys, rows = feature_matrix(q, lists, titles)
+    expected = 1 / (1 + np.exp(-model.logits(rows)))
+    got = model.scores(q, lists, titles)
+    assert np.allclose([got[k] for k in keys], expected, atol=1e-5)
