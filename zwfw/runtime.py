@@ -175,7 +175,9 @@ def load_runtime(
     _check_encoder(index, encoder)
     settings.state_db.parent.mkdir(parents=True, exist_ok=True)
     synonyms = SynonymStore(settings.state_db)
-    fusion = FusionModel.load(settings.search.fusion_model) if settings.search.learned_fusion else None
+    fusion = (
+        FusionModel.load(settings.search.fusion_model) if settings.search.learned_fusion else None
+    )
     search = SearchService(
         index, encoder, segmenter, settings.search, synonyms=synonyms.snapshot, fusion=fusion
     )

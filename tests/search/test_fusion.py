@@ -95,3 +95,14 @@ def test_scores_equal_the_logits_of_the_full_feature_rows() -> None:
     expected = 1 / (1 + np.exp(-model.logits(rows)))
     got = model.scores(q, lists, titles)
     assert np.allclose([got[k] for k in keys], expected, atol=1e-5)
+
+
+def test_fitting_without_scikit_learn_names_the_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from zwfw.core.errors import MissingDependency
+
+    monkeypatch.setitem(sys.modules, "sklearn.linear_model", None)
+    rng = np.random.default_rng(4)
+    with pytest.raises(MissingDependency, match=r"zwfw\[fit\]"):
+        fit([_group("q", rng, 0)])

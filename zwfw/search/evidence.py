@@ -51,10 +51,7 @@ def query_features(q: AnalyzedQuery, lists: Lists) -> np.ndarray:
     top_l = {k for k, _ in lex[:5]}
     top_v = {k for k, _ in vec[:5]}
     agreement = len(top_l & top_v) / 5
-    if len(vec) >= 2:
-        vec_margin = min(1.0, (vec[0][1] - vec[1][1]) * 20)
-    else:
-        vec_margin = 1.0 if vec else 0.0
+    vec_margin = min(1.0, (vec[0][1] - vec[1][1]) * 20) if len(vec) >= 2 else float(bool(vec))
     if len(lex) >= 2 and lex[0][1] > 0:
         lex_margin = (lex[0][1] - lex[1][1]) / lex[0][1]
     else:
@@ -76,9 +73,9 @@ def candidate_matrix(
     top_vec = lists.vector[0][1] if lists.vector else 0.0
     floor_vec = lists.vector[-1][1] if lists.vector else 0.0
     lr, ls = np.array([lex_rank.get(k, (0, 0.0)) for k in keys], dtype=np.float32).T.reshape(2, -1)
-    vr, vs = np.array(
-        [vec_rank.get(k, (0, floor_vec)) for k in keys], dtype=np.float32
-    ).T.reshape(2, -1)
+    vr, vs = np.array([vec_rank.get(k, (0, floor_vec)) for k in keys], dtype=np.float32).T.reshape(
+        2, -1
+    )
     query_chars = frozenset(_HAN.findall(q.text))
     query_bigrams = frozenset(_bigrams(q.text))
     shapes = [_shape(titles.get(k, "")) for k in keys]

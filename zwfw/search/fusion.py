@@ -53,9 +53,7 @@ class FusionModel:
     def logits(self, features: np.ndarray) -> np.ndarray:
         return np.asarray(((features - self.mean) / self.scale) @ self.coef + self.bias)
 
-    def scores(
-        self, q: AnalyzedQuery, lists: Lists, titles: Mapping[str, str]
-    ) -> dict[str, float]:
+    def scores(self, q: AnalyzedQuery, lists: Lists, titles: Mapping[str, str]) -> dict[str, float]:
         keys, candidate = candidate_matrix(q, lists, titles)
         if not keys:
             return {}

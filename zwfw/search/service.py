@@ -12,8 +12,8 @@ from zwfw.core.settings import SearchSettings
 from zwfw.models import Segmenter, normalize
 from zwfw.models.encoders import Encoder
 from zwfw.search.docstore import vid_range
-from zwfw.search.filters import SearchFilters
 from zwfw.search.evidence import Lists
+from zwfw.search.filters import SearchFilters
 from zwfw.search.fusion import FusionModel, rrf
 from zwfw.search.preferences import reorder
 from zwfw.search.query import AnalyzedQuery, analyze_query, lexical_query
