@@ -251,7 +251,9 @@ def load_runtime(
     index = open_current(settings)
     _check_encoder(index, encoder)
     synonyms = SynonymStore(open_storage(settings), poll_seconds=settings.state_poll_seconds)
-    fusion = FusionModel.load(settings.search.fusion_model) if settings.search.learned_fusion else None
+    fusion = (
+        FusionModel.load(settings.search.fusion_model) if settings.search.learned_fusion else None
+    )
     search = SearchService(
         index, encoder, segmenter, settings.search, synonyms=synonyms.snapshot, fusion=fusion
     )

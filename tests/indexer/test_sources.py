@@ -146,7 +146,10 @@ def test_a_real_item_without_a_department_is_indexed_with_a_warning(tmp_path: Pa
     result = load_file(_write(tmp_path / "items.jsonl", [item, {**item, "id": "hn-2"}]))
     assert [r.id for r in result.records] == ["hn-1", "hn-2"]
     assert result.bad == []
-    assert [(w.line, "no department" in w.reason) for w in result.warnings] == [(1, True), (2, True)]
+    assert [(w.line, "no department" in w.reason) for w in result.warnings] == [
+        (1, True),
+        (2, True),
+    ]
 
 
 def test_an_item_without_a_name_is_still_rejected(tmp_path: Path) -> None:

@@ -8,12 +8,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from zwfw.core import Item
 from zwfw.core.errors import ConfigError
 from zwfw.models import Segmenter
 from zwfw.search.evidence import NAMES
 from zwfw.search.fitting import Group, fit, ranked, synthetic
 from zwfw.search.fusion import FusionModel, rrf
-from zwfw.core import Item
 
 
 def _group(qid: str, rng: np.random.Generator, signal: int) -> Group:
@@ -70,10 +70,39 @@ def test_synthetic_queries_name_their_items_and_every_same_named_sibling(
 
     items = [item("a", "机动车驾驶证换证", "甲"), item("b", "机动车驾驶证换证", "乙"),
              item("c", "残疾人证新办", "丙")]  # fmt: skip
-    made = synthetic(items, segmenter, per_item=6)
-    assert {q.kind for q in made} >= {"official", "pinyin"}
+    made = synthetic(items, segmenter, per_item=20)
+    assert {q.kind for q in made} == {"official", "keywords", "pinyin", "initials", "typo"}
     for q in made:
         if q.qid.startswith("syn-a"):
             assert q.relevant["a"] == 2 and q.relevant["b"] == 2
         assert all(isinstance(v, int) for v in q.relevant.values())
     assert any(q.kind == "pinyin" and q.query.isascii() for q in made)
+
+
+def test_scores_equal_the_logits_of_the_full_feature_rows() -> None:
+    from zwfw.search.evidence import Lists, feature_matrix
+    from zwfw.search.query import AnalyzedQuery
+
+    rng = np.random.default_rng(3)
+    model = FusionModel(
+        NAMES, rng.normal(size=len(NAMES)), rng.uniform(0.5, 2, len(NAMES)),
+        rng.normal(size=len(NAMES)), 0.3, {},
+    )  # fmt: skip
+    q = AnalyzedQuery(raw="社保卡 bb", text="社保卡 补办", words=(), grams=(), latin=())
+    lists = Lists([("a", 3.0), ("b", 1.0)], [("b", 0.9), ("c", 0.85)])
+    titles = {"a": "社保卡补办", "b": "护照补办", "c": "社会保障卡"}
+    keys, rows = feature_matrix(q, lists, titles)
+    expected = 1 / (1 + np.exp(-model.logits(rows)))
+    got = model.scores(q, lists, titles)
+    assert np.allclose([got[k] for k in keys], expected, atol=1e-5)
+
+
+def test_fitting_without_scikit_learn_names_the_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from zwfw.core.errors import MissingDependency
+
+    monkeypatch.setitem(sys.modules, "sklearn.linear_model", None)
+    rng = np.random.default_rng(4)
+    with pytest.raises(MissingDependency, match=r"zwfw\[fit\]"):
+        fit([_group("q", rng, 0)])

@@ -8,7 +8,6 @@ or a catalogue, so a model fitted on one catalogue applies to another.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -52,10 +51,7 @@ def query_features(q: AnalyzedQuery, lists: Lists) -> np.ndarray:
     top_l = {k for k, _ in lex[:5]}
     top_v = {k for k, _ in vec[:5]}
     agreement = len(top_l & top_v) / 5
-    if len(vec) >= 2:
-        vec_margin = min(1.0, (vec[0][1] - vec[1][1]) * 20)
-    else:
-        vec_margin = 1.0 if vec else 0.0
+    vec_margin = min(1.0, (vec[0][1] - vec[1][1]) * 20) if len(vec) >= 2 else float(bool(vec))
     if len(lex) >= 2 and lex[0][1] > 0:
         lex_margin = (lex[0][1] - lex[1][1]) / lex[0][1]
     else:
@@ -73,31 +69,38 @@ def candidate_matrix(
     lex_rank = {k: (i, s) for i, (k, s) in enumerate(lists.lexical, start=1)}
     vec_rank = {k: (i, s) for i, (k, s) in enumerate(lists.vector, start=1)}
     keys = list(dict.fromkeys([*lex_rank, *vec_rank]))
-    top_lex = lists.lexical[0][1] if lists.lexical else 1.0
+    top_lex = lists.lexical[0][1] if lists.lexical and lists.lexical[0][1] > 0 else 1.0
     top_vec = lists.vector[0][1] if lists.vector else 0.0
     floor_vec = lists.vector[-1][1] if lists.vector else 0.0
-    query_chars = set(_HAN.findall(q.text))
-    query_bigrams = _bigrams(q.text)
-    rows = np.zeros((len(keys), len(CANDIDATE_FEATURES)), dtype=np.float32)
-    for row, key in enumerate(keys):
-        title = titles.get(key, "")
-        lr, ls = lex_rank.get(key, (0, 0.0))
-        vr, vs = vec_rank.get(key, (0, floor_vec))
-        title_chars, title_bigrams = _shape(title)
-        shared = len(query_chars & title_chars)
-        rows[row] = (
-            30 * ((1 / (60 + lr) if lr else 0.0) + (1 / (60 + vr) if vr else 0.0)),
-            1 / math.sqrt(lr) if lr else 0.0,
-            ls / top_lex if top_lex > 0 else 0.0,
-            float(lr > 0),
-            1 / math.sqrt(vr) if vr else 0.0,
-            min(1.0, (top_vec - vs) * 10),
-            float(vr > 0),
-            shared / len(query_chars) if query_chars else 0.0,
-            shared / len(title_chars) if title_chars else 0.0,
-            len(query_bigrams & title_bigrams) / len(query_bigrams) if query_bigrams else 0.0,
-            float(len(title) >= 3 and title in q.text),
-        )
+    lr, ls = np.array([lex_rank.get(k, (0, 0.0)) for k in keys], dtype=np.float32).T.reshape(2, -1)
+    vr, vs = np.array([vec_rank.get(k, (0, floor_vec)) for k in keys], dtype=np.float32).T.reshape(
+        2, -1
+    )
+    query_chars = frozenset(_HAN.findall(q.text))
+    query_bigrams = frozenset(_bigrams(q.text))
+    shapes = [_shape(titles.get(k, "")) for k in keys]
+    shared = np.array([len(query_chars & c) for c, _ in shapes], dtype=np.float32)
+    title_size = np.array([max(1, len(c)) for c, _ in shapes], dtype=np.float32)
+    bigrams = np.array([len(query_bigrams & b) for _, b in shapes], dtype=np.float32)
+    in_lex, in_vec = (lr > 0).astype(np.float32), (vr > 0).astype(np.float32)
+    with np.errstate(divide="ignore"):
+        lex_rr = np.where(in_lex > 0, 1 / np.sqrt(lr), 0.0)
+        vec_rr = np.where(in_vec > 0, 1 / np.sqrt(vr), 0.0)
+    rows = np.column_stack(
+        [
+            30 * (in_lex / (60 + lr) + in_vec / (60 + vr)),
+            lex_rr,
+            ls / top_lex,
+            in_lex,
+            vec_rr,
+            np.minimum(1.0, (top_vec - vs) * 10),
+            in_vec,
+            shared / max(1, len(query_chars)) if query_chars else np.zeros(len(keys)),
+            shared / title_size,
+            bigrams / len(query_bigrams) if query_bigrams else np.zeros(len(keys)),
+            [float(len(t) >= 3 and t in q.text) for t in (titles.get(k, "") for k in keys)],
+        ]
+    ).astype(np.float32)
     return keys, rows
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from zwfw.core.errors import MissingDependency
 from zwfw.core.records import DocKind, Item, Record
 from zwfw.models import Segmenter, initials, joined, normalize
 from zwfw.search.evidence import NAMES, Lists, feature_matrix
@@ -83,7 +84,10 @@ def fit(
     learned score of a more relevant candidate should exceed a less relevant one's. Labelled
     (real) queries count `real_weight` times a synthetic one: they carry the colloquial and
     long sentences that names cannot be turned into."""
-    from sklearn.linear_model import LogisticRegression  # only the fitting needs sklearn
+    try:
+        from sklearn.linear_model import LogisticRegression  # only the fitting needs sklearn
+    except ImportError as exc:
+        raise MissingDependency("scikit-learn", "fit") from exc
 
     started = time.perf_counter()
     useful = [g for g in groups if len(g.ids) and g.grades.max() > 0]
@@ -113,7 +117,8 @@ def _pairs(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Feature differences (better − worse) within each query: a relevant candidate against
     the highest-placed less relevant ones (by RRF), weighted by the gain between them."""
-    rows, weights = [], []
+    rows: list[np.ndarray] = []
+    weights: list[float] = []
     for x, g in zip(features, groups, strict=True):
         by_rrf = np.argsort(-g.features[:, 0], kind="stable")
         for i in np.flatnonzero(g.grades > 0):
@@ -154,7 +159,7 @@ def synthetic(
         words = [w for w in segmenter.words(name) if _han(w)]
         for n in range(per_item):
             kind, text, span = _make(rng, name, words, homophones)
-            relevant = {i: 1 for i in _containing(span, by_name)} if span else {}
+            relevant = dict.fromkeys(_containing(span, by_name), 1) if span else {}
             relevant.update(dict.fromkeys(by_name[name], 2))
             out.append(Labelled(f"{SYNTHETIC}{item.id}-{n}", text, kind, relevant))
     return out

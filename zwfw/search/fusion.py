@@ -18,7 +18,14 @@ from pathlib import Path
 import numpy as np
 
 from zwfw.core.errors import ConfigError
-from zwfw.search.evidence import NAMES, Lists, feature_matrix
+from zwfw.search.evidence import (
+    CANDIDATE_FEATURES,
+    NAMES,
+    QUERY_FEATURES,
+    Lists,
+    candidate_matrix,
+    query_features,
+)
 from zwfw.search.query import AnalyzedQuery
 
 
@@ -46,13 +53,18 @@ class FusionModel:
     def logits(self, features: np.ndarray) -> np.ndarray:
         return np.asarray(((features - self.mean) / self.scale) @ self.coef + self.bias)
 
-    def scores(
-        self, q: AnalyzedQuery, lists: Lists, titles: Mapping[str, str]
-    ) -> dict[str, float]:
-        keys, features = feature_matrix(q, lists, titles)
+    def scores(self, q: AnalyzedQuery, lists: Lists, titles: Mapping[str, str]) -> dict[str, float]:
+        keys, candidate = candidate_matrix(q, lists, titles)
         if not keys:
             return {}
-        probs = 1 / (1 + np.exp(-self.logits(features)))
+        # The same logits as `logits(feature_matrix(...))`, without building the products:
+        # standardising is linear, so the products' weights fold into one vector per query.
+        query = query_features(q, lists)
+        w = self.coef / self.scale
+        n_c, n_q = len(CANDIDATE_FEATURES), len(QUERY_FEATURES)
+        per_candidate = w[:n_c] + w[n_c + n_q :].reshape(n_c, n_q) @ query
+        constant = float(query @ w[n_c : n_c + n_q] - self.mean @ w) + self.bias
+        probs = 1 / (1 + np.exp(-(candidate @ per_candidate + constant)))
         return dict(zip(keys, probs.tolist(), strict=True))
 
     def save(self, path: Path) -> None:

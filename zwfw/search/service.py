@@ -12,8 +12,8 @@ from zwfw.core.settings import SearchSettings
 from zwfw.models import Segmenter, normalize
 from zwfw.models.encoders import Encoder
 from zwfw.search.docstore import vid_range
-from zwfw.search.filters import SearchFilters
 from zwfw.search.evidence import Lists
+from zwfw.search.filters import SearchFilters
 from zwfw.search.fusion import FusionModel, rrf
 from zwfw.search.preferences import reorder
 from zwfw.search.query import AnalyzedQuery, analyze_query, lexical_query
@@ -136,7 +136,13 @@ class SearchService:
         if weights is None and self.fusion is not None:
             evidence = Lists(lex, [(k, s) for k, s, _ in vec_all])
             titles = {k: normalize(r.title) for k, r in records.items()}
-            fused = self.fusion.scores(q, evidence, titles)
+            learned = self.fusion.scores(q, evidence, titles)
+            # Callers tuned on RRF's scores (navigation weighs candidates by score ratios)
+            # keep their distribution: RRF's scores, best first, dealt out in learned order.
+            plain = rrf([([k for k, _ in lex], 1.0), ([k for k, _, _ in vec_all], 1.0)])
+            shape = sorted((plain.get(k, 0.0) for k in learned), reverse=True)
+            order = sorted(learned, key=lambda k: -learned[k])
+            fused = dict(zip(order, shape, strict=True))
         else:
             lex_w, vec_w = weights or (self.settings.lexical_weight, self.settings.vector_weight)
             fused = rrf(
