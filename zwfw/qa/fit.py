@@ -154,7 +154,8 @@ def fit(rows: Rows, limits: Limits, folds: int = 5) -> AnswerModel:
     """The fitted model; its `meta` holds the out-of-fold figures per kind of question."""
     started = time.perf_counter()
     x = np.vstack(rows.x)
-    mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-9
+    mean, spread = x.mean(axis=0), x.std(axis=0)
+    scale = np.where(spread > 1e-6, spread, 1.0)  # a feature constant here stays at 0
     z = (x - mean) / scale
     right, offered = np.array(rows.right, float), np.array(rows.offered, float)
     weights = rows.weights()
