@@ -169,12 +169,21 @@ def fit_qa(
     oos_eval: Annotated[
         Path | None, typer.Option(help="also write the held-out out-of-scope questions here")
     ] = None,
+    per_source: Annotated[
+        int, typer.Option(help="out-of-scope questions fitted on, per source")
+    ] = 700,
 ) -> None:
     """Fit the FAQ answer / clarify / hand-off classifier for the served catalogue."""
     from zwfw.core.records import Faq
     from zwfw.evaluation import read_jsonl
     from zwfw.qa.fit import fit_service, labelled_questions
-    from zwfw.qa.outofscope import citizen_questions, home_of, region_questions, write_eval_set
+    from zwfw.qa.outofscope import (
+        citizen_questions,
+        home_of,
+        region_questions,
+        sample,
+        write_eval_set,
+    )
     from zwfw.runtime import load_runtime
 
     settings = _settings(index_dir)
@@ -194,7 +203,7 @@ def fit_qa(
     model = fit_service(
         runtime.qa,
         faqs,
-        [q for q in material if q.half == "fit"],
+        sample((q for q in material if q.half == "fit"), per_source),
         labelled_questions(read_jsonl(labelled)) if labelled else (),
         progress=lambda i: typer.echo(f"  {i} questions", err=True),
     )

@@ -37,3 +37,15 @@ def test_an_expired_entry_is_never_answered_from(demo_runtime: Runtime) -> None:
         result = demo_runtime.qa.ask(faq.question)  # type: ignore[union-attr]
         assert faq.id not in [s.id for s in result.sources]
         assert faq.id not in [s.id for s in result.suggestions]
+
+
+@pytest.mark.integration
+def test_hiding_an_entry_closes_the_ranks_up_behind_it(demo_runtime: Runtime) -> None:
+    # Leave-one-out fitting asks each FAQ question with its own entry hidden.
+    question = "医保密码忘了怎么办"
+    shown = demo_runtime.qa.match(question).scored
+    top = shown[0].candidate
+    hidden = demo_runtime.qa.match(question, hide={top.record.id}).scored
+    assert top.record.id not in [s.candidate.record.id for s in hidden]
+    ranks = sorted(s.candidate.vector_rank for s in hidden if s.candidate.vector_rank)
+    assert ranks[0] == 1
