@@ -1,71 +1,148 @@
-"""Grid-search the FAQ answer thresholds on a labelled FAQ set and print the best settings.
+"""Fit the FAQ answer classifier and measure it on questions the fit did not see.
 
-    python bench/calibrate_qa.py --index-dir /tmp/ix --faq ../shared/eval/faq_dev.jsonl
+    python bench/calibrate_qa.py --index-dir /work/idx/real \\
+        --citizen ../shared/data/citizen_messages_labeled.jsonl \\
+        --items ../shared/data/guangdong_items.jsonl --items ../shared/data/hunan_items.jsonl \\
+        --dev ../shared/eval/faq_dev.jsonl --cache var/qa_samples.pkl
 
-Utility = answered-correct − 3·answered-wrong − 1·out-of-scope-answered (shares): a wrong
-confident answer costs three clarifications. Writes bench/results/calibrate_qa.json.
+Two fits over the same matched questions (matching is cached, fitting takes seconds):
+
+- `held-out`: catalogue questions and the `fit` half of the out-of-scope material only; the
+  dev queries and the `eval` half of the out-of-scope set are then fully unseen;
+- `k-fold`: the same plus the labelled dev queries, each predicted by a model fitted without
+  its fold (what `zwfw fit-qa --labelled` does).
+
+Writes bench/results/calibrate_qa.json and, with --model, the k-fold model (the one shipped).
 """
 
 from __future__ import annotations
 
 import argparse
-import itertools
 import json
+import pickle
+import time
+from collections import Counter, defaultdict
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
+from zwfw.core.records import Faq
 from zwfw.core.settings import Settings
 from zwfw.evaluation import read_jsonl
-from zwfw.qa import Action, decide
-from zwfw.qa.service import evidence
+from zwfw.qa import Action, AnswerModel
+from zwfw.qa.features import Context
+from zwfw.qa.fit import (
+    Limits,
+    Question,
+    Sample,
+    catalogue_questions,
+    fit,
+    gather,
+    labelled_questions,
+    tabulate,
+)
+from zwfw.qa.outofscope import citizen_questions, home_of, region_questions, sample
 from zwfw.runtime import load_runtime
 
-GRID = {
-    "answer_agree_min_cosine": np.arange(0.88, 0.95, 0.005),
-    "answer_min_cosine": np.arange(0.90, 0.97, 0.005),
-    "answer_agree_min_coverage": [0.0, 0.2, 0.4, 0.6],
-    "answer_min_margin": [0.0, 0.005, 0.01, 0.02],
-}
+KINDS = ("loo", "citizen", "region")  # older caches also hold altered questions, now unused
+FIT_PER_SOURCE, EVAL_PER_SOURCE = 700, 1000  # out-of-scope questions per source (citizen, region)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--index-dir", type=Path, required=True)
-    parser.add_argument("--faq", type=Path, required=True)
+    parser.add_argument("--citizen", type=Path, required=True)
+    parser.add_argument("--items", type=Path, action="append", default=[])
+    parser.add_argument("--dev", type=Path, required=True)
+    parser.add_argument("--cache", type=Path, default=Path("var/qa_samples.pkl"))
+    parser.add_argument("--model", type=Path, help="write the model fitted with --dev here")
     args = parser.parse_args()
     runtime = load_runtime(Settings(index_dir=args.index_dir))
-    rows = []
-    for q in read_jsonl(args.faq):
-        found = runtime.qa.candidates(q["query"])
-        ev = evidence(found, runtime.search.analyze(q["query"]).words)
-        rows.append((set(q["faq_ids"]), found[0].record.id, ev))
-    n_in = sum(1 for gold, _, _ in rows if gold) or 1
-    n_out = (len(rows) - n_in) or 1
-    best: tuple[float, dict[str, float], tuple[float, float, float]] | None = None
-    for values in itertools.product(*GRID.values()):
-        qa = runtime.settings.qa.model_copy(update=dict(zip(GRID, map(float, values), strict=True)))
-        right = wrong = oos = 0
-        for gold, top, ev in rows:
-            answered = decide(ev, qa) is Action.ANSWER
-            right += answered and top in gold
-            wrong += answered and bool(gold) and top not in gold
-            oos += answered and not gold
-        shares = (right / n_in, wrong / n_in, oos / n_out)
-        utility = shares[0] - 3 * shares[1] - shares[2]
-        if best is None or utility > best[0]:
-            best = (utility, dict(zip(GRID, map(float, values), strict=True)), shares)
-    assert best is not None
+    faqs = [f for f in runtime.index.docs.iter_kind("faq") if isinstance(f, Faq)]
+    home = home_of(faqs)
+    material = [*citizen_questions(args.citizen), *region_questions(args.items, home)]
+    samples = _cached(args.cache, lambda: _gather(runtime.qa, faqs, material, args.dev))
+    ctx = Context(home)
+    started = time.perf_counter()
+    train = [s for s in samples["fit"] if s.question.kind in KINDS]
+    held_out = fit(tabulate(train, runtime.qa.words_of, ctx), Limits())
+    fit_seconds = round(time.perf_counter() - started, 1)
+    kfold = fit(tabulate([*train, *samples["dev"]], runtime.qa.words_of, ctx), Limits())
     result = {
-        "settings": {k: round(v, 4) for k, v in best[1].items()},
-        "answered_correct": round(best[2][0], 4),
-        "answered_wrong": round(best[2][1], 4),
-        "out_of_scope_answered": round(best[2][2], 4),
+        "fit_seconds": fit_seconds,
+        "training_questions": dict(Counter(s.question.kind for s in train)),
+        "held_out": {
+            "thresholds": [held_out.answer_threshold, held_out.clarify_threshold],
+            "dev": _outcomes(held_out, samples["dev"], runtime.qa.words_of, ctx),
+            "out_of_scope_eval": _outcomes(held_out, samples["oos"], runtime.qa.words_of, ctx),
+            "out_of_fold_training": held_out.meta["out_of_fold"],
+        },
+        "k_fold": {
+            "thresholds": [kfold.answer_threshold, kfold.clarify_threshold],
+            "dev": {k: v for k, v in kfold.meta["out_of_fold"].items() if k.startswith("labelled")},
+            "out_of_scope_eval": _outcomes(kfold, samples["oos"], runtime.qa.words_of, ctx),
+            "coefficients": dict(zip(kfold.names, kfold.answer.coef, strict=True)),
+        },
     }
-    print(json.dumps(result, indent=2))
+    print(json.dumps(result, ensure_ascii=False, indent=1))
     out = Path(__file__).parent / "results" / "calibrate_qa.json"
     out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(result, indent=2))
+    out.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+    if args.model:
+        kfold.save(args.model)
+
+
+def _gather(qa: Any, faqs: list[Faq], material: list[Any], dev: Path) -> dict[str, list[Sample]]:
+    def progress(i: int) -> None:
+        print(f"  {i}", flush=True)
+
+    fit_part = [
+        *catalogue_questions(faqs),
+        *(
+            Question(o.text, o.source, o.id, gold=frozenset())
+            for o in sample((o for o in material if o.half == "fit"), FIT_PER_SOURCE)
+        ),
+    ]
+    eval_part = [
+        Question(o.text, o.source, o.id, gold=frozenset())
+        for o in sample((o for o in material if o.half == "eval"), EVAL_PER_SOURCE)
+    ]
+    return {
+        "fit": gather(qa, fit_part, progress),
+        "dev": gather(qa, labelled_questions(read_jsonl(dev)), progress),
+        "oos": gather(qa, eval_part, progress),
+    }
+
+
+def _cached(path: Path, build: Any) -> dict[str, list[Sample]]:
+    if path.exists():
+        return pickle.loads(path.read_bytes())
+    samples = build()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(pickle.dumps(samples))
+    return samples
+
+
+def _outcomes(
+    model: AnswerModel, samples: list[Sample], words_of: Any, ctx: Context
+) -> dict[str, dict[str, float]]:
+    rows = tabulate(samples, words_of, ctx)
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for x, right, inside, kind in zip(rows.x, rows.right, rows.in_scope, rows.kinds, strict=True):
+        action, _ = model.decide(np.asarray(x))
+        outcome = (
+            ("answered_right" if right else "answered_wrong")
+            if action is Action.ANSWER
+            else action.value
+        )
+        for key in (kind, "all in scope" if inside else "all out of scope"):
+            counts[key][outcome] += 1
+            counts[key]["n"] += 1
+    return {
+        k: {o: c[o] if o == "n" else round(c[o] / c["n"], 4) for o in sorted(c)}
+        for k, c in sorted(counts.items())
+    }
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""The `zwfw` command: index, serve, search, ask, eval, upsert, delete, migrate."""
+"""The `zwfw` command: index, serve, search, ask, eval, fit, fit-qa, upsert, delete, check,
+migrate."""
 
 from __future__ import annotations
 
@@ -257,6 +258,68 @@ def fit(
     except ZwfwError as exc:
         raise _fail(exc) from exc
     typer.echo(report)
+
+
+@app.command("fit-qa")
+def fit_qa(
+    index_dir: IndexDir = None,
+    citizen: Annotated[
+        Path | None, typer.Option(help="citizen messages JSONL: out-of-scope material")
+    ] = None,
+    items: Annotated[
+        list[Path] | None, typer.Option(help="other regions' item catalogues (repeatable)")
+    ] = None,
+    labelled: Annotated[
+        Path | None, typer.Option(help="labelled FAQ queries (faq_dev format), k-fold only")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option(help="where to write the model (default <index>/qa_model.json)")
+    ] = None,
+    oos_eval: Annotated[
+        Path | None, typer.Option(help="also write the held-out out-of-scope questions here")
+    ] = None,
+    per_source: Annotated[
+        int, typer.Option(help="out-of-scope questions fitted on, per source")
+    ] = 700,
+) -> None:
+    """Fit the FAQ answer / clarify / hand-off classifier for the served catalogue."""
+    from zwfw.core.records import Faq
+    from zwfw.evaluation import read_jsonl
+    from zwfw.qa.fit import fit_service, labelled_questions
+    from zwfw.qa.outofscope import (
+        citizen_questions,
+        home_of,
+        region_questions,
+        sample,
+        write_eval_set,
+    )
+    from zwfw.runtime import load_runtime
+
+    settings = _settings(index_dir)
+    try:
+        runtime = load_runtime(settings)
+    except ZwfwError as exc:
+        raise _fail(exc) from exc
+    faqs = [f for f in runtime.index.docs.iter_kind("faq") if isinstance(f, Faq)]
+    home = home_of(faqs)
+    material = [
+        *(citizen_questions(citizen) if citizen else ()),
+        *region_questions(items or [], home),
+    ]
+    if oos_eval:
+        n = write_eval_set(material, oos_eval)
+        typer.echo(f"{n} held-out out-of-scope questions → {oos_eval}")
+    model = fit_service(
+        runtime.qa,
+        faqs,
+        sample((q for q in material if q.half == "fit"), per_source),
+        labelled_questions(read_jsonl(labelled)) if labelled else (),
+        progress=lambda i: typer.echo(f"  {i} questions", err=True),
+    )
+    target = output or settings.index_dir / "qa_model.json"
+    model.save(target)
+    typer.echo(json.dumps(model.meta, ensure_ascii=False, indent=1))
+    typer.echo(f"wrote {target} ({target.stat().st_size} bytes)")
 
 
 @app.command()

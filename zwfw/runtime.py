@@ -23,6 +23,7 @@ from zwfw.models import Segmenter
 from zwfw.models.encoders import CachedEncoder, create_encoder
 from zwfw.models.encoders.use import UseEncoder
 from zwfw.qa import QaService
+from zwfw.qa.classifier import DEFAULT_MODEL, AnswerModel, load_model
 from zwfw.qa.rerank import BlendReranker
 from zwfw.search import OpenIndex, SearchService, open_build, open_current
 from zwfw.search.store import current_build, read_manifest
@@ -243,6 +244,12 @@ def _reranker(settings: Settings) -> BlendReranker:
     return BlendReranker(UseEncoder() if weight else None, weight=weight)
 
 
+def answer_model(settings: Settings) -> AnswerModel:
+    """The configured FAQ answer model, else the one fitted for this index, else the shipped one."""
+    fitted = settings.index_dir / "qa_model.json"
+    return load_model(settings.qa.answer_model or (fitted if fitted.exists() else DEFAULT_MODEL))
+
+
 def load_runtime(
     settings: Settings, tools: tuple[Segmenter, CachedEncoder] | None = None
 ) -> Runtime:
@@ -257,7 +264,7 @@ def load_runtime(
     search = SearchService(
         index, encoder, segmenter, settings.search, synonyms=synonyms.snapshot, fusion=fusion
     )
-    qa = QaService(search, settings.qa, _reranker(settings))
+    qa = QaService(search, settings.qa, answer_model(settings), _reranker(settings))
     runtime = Runtime(settings, segmenter, encoder, index, search, qa, synonyms)
     runtime.derive()
     runtime._stamp = (index.build.name, int(index.manifest.get("generation", 0)))

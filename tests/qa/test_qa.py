@@ -1,4 +1,4 @@
-"""FAQ answer decisions over the demo FAQ, with the real engine and encoder."""
+"""FAQ answer decisions over the demo FAQ, with the real engine, encoder and shipped model."""
 
 from __future__ import annotations
 
@@ -6,32 +6,8 @@ import datetime as dt
 
 import pytest
 
-from zwfw.core.settings import QaSettings
-from zwfw.qa import Action, Evidence, decide
+from zwfw.qa import Action
 from zwfw.runtime import Runtime
-
-SETTINGS = QaSettings()
-
-
-@pytest.mark.parametrize(
-    ("evidence", "action"),
-    [
-        pytest.param(Evidence(0.99, False, 0.99, margin=0.05), Action.ANSWER, id="clear-lead"),
-        pytest.param(Evidence(0.99, False, 0.99, margin=0.001), Action.CLARIFY, id="near-tie"),
-        pytest.param(Evidence(0.9, True, 0.9, coverage=0.7, margin=0), Action.ANSWER, id="agree"),
-        pytest.param(Evidence(0.87, True, 0.90), Action.CLARIFY, id="agree-but-weak"),
-        pytest.param(Evidence(0.9, True, 0.9, coverage=0.3), Action.CLARIFY, id="agree-few-words"),
-        pytest.param(Evidence(0.5, False, 0.5), Action.HANDOFF, id="far"),
-    ],
-)
-def test_the_decision_follows_the_calibrated_thresholds(evidence: Evidence, action: Action) -> None:
-    assert decide(evidence, SETTINGS) is action
-
-
-def test_agreement_needs_shared_words_unless_configured_otherwise() -> None:
-    loose = SETTINGS.model_copy(update={"answer_agree_min_coverage": 0.0})
-    assert decide(Evidence(0.9, True, 0.9, coverage=0.0, margin=0), SETTINGS) is Action.CLARIFY
-    assert decide(Evidence(0.9, True, 0.9, coverage=0.0, margin=0), loose) is Action.ANSWER
 
 
 @pytest.mark.integration
@@ -61,3 +37,15 @@ def test_an_expired_entry_is_never_answered_from(demo_runtime: Runtime) -> None:
         result = demo_runtime.qa.ask(faq.question)  # type: ignore[union-attr]
         assert faq.id not in [s.id for s in result.sources]
         assert faq.id not in [s.id for s in result.suggestions]
+
+
+@pytest.mark.integration
+def test_hiding_an_entry_closes_the_ranks_up_behind_it(demo_runtime: Runtime) -> None:
+    # Leave-one-out fitting asks each FAQ question with its own entry hidden.
+    question = "医保密码忘了怎么办"
+    shown = demo_runtime.qa.match(question).scored
+    top = shown[0].candidate
+    hidden = demo_runtime.qa.match(question, hide={top.record.id}).scored
+    assert top.record.id not in [s.candidate.record.id for s in hidden]
+    ranks = sorted(s.candidate.vector_rank for s in hidden if s.candidate.vector_rank)
+    assert ranks[0] == 1

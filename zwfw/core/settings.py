@@ -137,13 +137,9 @@ class QaSettings(_Group):
     # lexical list only breaks ties (dev top-1: 0.93 at 0.4/1.0 against 0.88 at 1/1).
     lexical_weight: float = Field(0.4, ge=0)
     vector_weight: float = Field(1.0, ge=0)
-    # Calibrated on ../shared/eval/faq_dev.jsonl with bench/calibrate_qa.py (see docs/qa.md).
-    # e5 cosines crowd into 0.85–0.95, so the thresholds are close together.
-    answer_min_cosine: float = Field(0.935, ge=0, le=1)
-    answer_min_margin: float = Field(0.005, ge=0, le=1)
-    answer_agree_min_cosine: float = Field(0.88, ge=0, le=1)
-    answer_agree_min_coverage: float = Field(0.6, ge=0, le=1)
-    clarify_min_cosine: float = Field(0.88, ge=0, le=1)
+    # The answer / clarify / hand-off classifier fitted by `zwfw fit-qa` (docs/qa.md). Unset:
+    # <index dir>/qa_model.json when a fit wrote one there, else the model shipped in zwfw/qa.
+    answer_model: Path | None = None
     # Second stage (qa/rerank.py): blend e5 with USE over the fused top 20; 0 turns it off.
     rerank_use_weight: float = Field(0.7, ge=0)
     hotline: str = "12345"

@@ -1,6 +1,7 @@
 """FAQ matching and answers with sources; decides between answer, clarify and hand-off."""
 
-from zwfw.qa.decide import Action, Evidence, decide
+from zwfw.qa.classifier import AnswerModel, load_model
+from zwfw.qa.decide import Action
 from zwfw.qa.service import QaResult, QaService, Source, Suggestion
 
-__all__ = ["Action", "Evidence", "QaResult", "QaService", "Source", "Suggestion", "decide"]
+__all__ = ["Action", "AnswerModel", "QaResult", "QaService", "Source", "Suggestion", "load_model"]

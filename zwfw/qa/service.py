@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from zwfw.core.errors import InvalidQuery
 from zwfw.core.records import DocKind, Faq
 from zwfw.core.settings import QaSettings
-from zwfw.models import normalize
-from zwfw.qa.decide import Action, Evidence, decide
-from zwfw.qa.rerank import BlendReranker
+from zwfw.qa.classifier import AnswerModel
+from zwfw.qa.decide import Action
+from zwfw.qa.features import Context, WordsOf, featurize
+from zwfw.qa.outofscope import home_of
+from zwfw.qa.rerank import BlendReranker, Scored
 from zwfw.search import AnalyzedQuery, Candidate, SearchFilters, SearchService
 
 SUGGESTIONS = 3
+_DEPTH = 30
 
 
 @dataclass(frozen=True)
@@ -37,20 +41,43 @@ class QaResult:
     answer: str | None
     sources: list[Source] = field(default_factory=list)
     suggestions: list[Suggestion] = field(default_factory=list)
+    # The classifier's probability that the top entry answers the question (0 when none).
+    confidence: float = 0.0
+
+
+@dataclass(frozen=True)
+class Match:
+    """An analysed question and its scored live candidates, best first."""
+
+    query: AnalyzedQuery
+    scored: list[Scored]
 
 
 class QaService:
     def __init__(
-        self, search: SearchService, settings: QaSettings, reranker: BlendReranker | None = None
+        self,
+        search: SearchService,
+        settings: QaSettings,
+        model: AnswerModel,
+        reranker: BlendReranker | None = None,
     ) -> None:
-        self.search, self.settings = search, settings
-        self.reranker = reranker
+        self.search, self.settings, self.model = search, settings, model
+        self.reranker = reranker or BlendReranker(None)
+        self.words_of = WordsOf(search.segmenter.words)
+
+    @cached_property
+    def context(self) -> Context:
+        """The catalogue's home regions, read once (≈1 s for 2,000 entries), on first use."""
+        return Context(home_of(self.search.index.docs.iter_kind("faq")))
 
     def candidates(self, question: str, today: dt.date | None = None) -> list[Candidate]:
         """Live FAQ candidates, best first (expired entries are dropped, never answered)."""
-        return self._match(question, today)[1]
+        return [s.candidate for s in self.match(question, today).scored]
 
-    def _match(self, question: str, today: dt.date | None) -> tuple[AnalyzedQuery, list[Candidate]]:
+    def match(
+        self, question: str, today: dt.date | None = None, hide: Collection[str] = ()
+    ) -> Match:
+        """Scored live candidates; `hide` removes entries by id (for leave-one-out fitting)."""
         if len(question) > self.settings.max_question_chars:
             raise InvalidQuery(
                 f"the question is longer than {self.settings.max_question_chars} characters"
@@ -58,47 +85,54 @@ class QaService:
         q = self.search.analyze(question)
         today = today or dt.date.today()
         weights = (self.settings.lexical_weight, self.settings.vector_weight)
-        found = self.search.retrieve(q, SearchFilters(kinds=(DocKind.FAQ,)), 30, weights)
+        found = self.search.retrieve(q, SearchFilters(kinds=(DocKind.FAQ,)), _DEPTH, weights)
         live = [c for c in found if isinstance(c.record, Faq) and c.record.is_live(today)]
-        return q, self.reranker.rerank(question, live) if self.reranker else live
+        return Match(q, self.reranker.score(question, _without(live, hide)))
 
     def ask(self, question: str, today: dt.date | None = None) -> QaResult:
-        q, found = self._match(question, today)
+        return self.decide(self.match(question, today))
+
+    def decide(self, match: Match) -> QaResult:
+        found = [s.candidate for s in match.scored]
         suggestions = [
             Suggestion(c.record.id, c.record.title, round(c.vector_score, 4))
             for c in found[:SUGGESTIONS]
         ]
         if not found:
-            return self._handoff(suggestions)
-        action = decide(evidence(found, q.words), self.settings)
+            return self._handoff(suggestions, 0.0)
+        x = featurize(match.query, match.scored, self.words_of, self.context)
+        action, confidence = self.model.decide(x)
+        confidence = round(confidence, 4)
         if action is Action.HANDOFF:
-            return self._handoff(suggestions)
+            return self._handoff(suggestions, confidence)
         if action is Action.CLARIFY:
-            return QaResult(Action.CLARIFY, None, [], suggestions)
+            return QaResult(Action.CLARIFY, None, [], suggestions, confidence)
         top = found[0].record
         assert isinstance(top, Faq)
-        return QaResult(
-            Action.ANSWER, top.answer, [Source(top.id, "faq", top.question)], suggestions
-        )
+        source = Source(top.id, "faq", top.question)
+        return QaResult(Action.ANSWER, top.answer, [source], suggestions, confidence)
 
-    def _handoff(self, suggestions: list[Suggestion]) -> QaResult:
+    def _handoff(self, suggestions: list[Suggestion], confidence: float) -> QaResult:
         text = (
             f"这个问题我暂时无法准确回答，已为您转人工服务；"
             f"您也可以拨打政务服务便民热线{self.settings.hotline}咨询。"
         )
-        return QaResult(Action.HANDOFF, text, [], suggestions)
+        return QaResult(Action.HANDOFF, text, [], suggestions, confidence)
 
 
-def evidence(found: list[Candidate], words: Sequence[str]) -> Evidence:
-    """Decision features of the top candidate; `words` are the query's analysed words."""
-    top = found[0]
-    cosines = sorted((c.vector_score for c in found), reverse=True)
-    content = [w for w in words if len(w) >= 2] or list(words)
-    question = normalize(top.record.title)
-    return Evidence(
-        cosine=top.vector_score,
-        agree=top.lexical_rank == 1 and top.vector_rank == 1,
-        best_cosine=cosines[0],
-        coverage=sum(w in question for w in content) / max(1, len(content)),
-        margin=cosines[0] - cosines[1] if len(cosines) > 1 else 1.0,
-    )
+def _without(found: list[Candidate], hide: Collection[str]) -> list[Candidate]:
+    """`found` minus the hidden entries, with each retriever's ranks closed up around them."""
+    if not hide:
+        return found
+    gone = [c for c in found if c.record.id in hide]
+    kept = [c for c in found if c.record.id not in hide]
+
+    def _rank(rank: int | None, ranks: list[int | None]) -> int | None:
+        return None if rank is None else rank - sum(1 for r in ranks if r is not None and r < rank)
+
+    lex = [c.lexical_rank for c in gone]
+    vec = [c.vector_rank for c in gone]
+    return [
+        replace(c, lexical_rank=_rank(c.lexical_rank, lex), vector_rank=_rank(c.vector_rank, vec))
+        for c in kept
+    ]
