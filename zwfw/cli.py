@@ -214,7 +214,6 @@ def _dialogue_services(settings: Settings) -> Callable[[Path], Any]:
         from zwfw.chat import create_chat_service
         from zwfw.nav import create_nav_service
         from zwfw.runtime import load_runtime
-
         from zwfw.storage import open_storage
         from zwfw.storage.kv import MemoryKeyValue
 

@@ -26,8 +26,8 @@ from zwfw.qa import QaService
 from zwfw.qa.classifier import DEFAULT_MODEL, AnswerModel, load_model
 from zwfw.qa.rerank import BlendReranker
 from zwfw.search import OpenIndex, SearchService, open_build, open_current
-from zwfw.search.store import current_build, read_manifest
 from zwfw.search.fusion import FusionModel
+from zwfw.search.store import current_build, read_manifest
 from zwfw.search.suggest import SuggestEntry, Suggester, build_suggester
 from zwfw.search.synonyms import SynonymStore
 from zwfw.search.vector.threads import own_threads

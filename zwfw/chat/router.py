@@ -101,9 +101,11 @@ class TurnRouter:
         return Decision(route, result, item, top, items, offers)
 
     def _offers(self, found: list[Candidate], result: QaResult) -> list[Offer]:
-        """Items and FAQ suggestions in one list by cosine; one offer per item name."""
+        """Items and FAQ suggestions in one list by cosine; one offer per item name. FAQ
+        suggestions are offered only when QA's calibrated decision would offer them itself
+        (answer or clarify), never after it chose to hand off."""
         item_floor = self.search.settings.vector_min_score
-        faq_floor = self.qa.settings.clarify_min_cosine
+        faq_offered = result.action is not Action.HANDOFF
         offers = [
             Offer(f"item:{c.record.id}", c.record.name, c.vector_score, c.record)
             for c in found
@@ -112,7 +114,7 @@ class TurnRouter:
         offers += [
             Offer(f"faq:{s.id}", s.question, s.score)
             for s in result.suggestions
-            if s.score >= faq_floor
+            if faq_offered and s.score >= item_floor
         ]
         offers.sort(key=lambda o: -o.score)
         seen: set[str] = set()

@@ -258,10 +258,6 @@ class Settings(BaseSettings):
         """Database paths are fixed against the working folder at start-up: a relative
         path read later (by /readyz, after a chdir) would name another file."""
         self.state_db = self.state_db.expanduser().absolute()
-        self.ops = self.ops.model_copy(update={"db": self.ops.db.expanduser().absolute()})
-        self.personal = self.personal.model_copy(
-            update={"db": self.personal.db.expanduser().absolute()}
-        )
         return self
 
     @model_validator(mode="before")
