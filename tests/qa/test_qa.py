@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from zwfw.core.records import Faq
 from zwfw.qa import Action
 from zwfw.runtime import Runtime
 
@@ -49,3 +50,21 @@ def test_hiding_an_entry_closes_the_ranks_up_behind_it(demo_runtime: Runtime) ->
     assert top.record.id not in [s.candidate.record.id for s in hidden]
     ranks = sorted(s.candidate.vector_rank for s in hidden if s.candidate.vector_rank)
     assert ranks[0] == 1
+
+
+@pytest.mark.integration
+def test_questions_typed_exactly_as_in_the_faq_are_answered_from_their_entry(
+    demo_runtime: Runtime,
+) -> None:
+    # Leave-one-out fitting never shows an exact match; the overlap features' sign constraint
+    # keeps the model from learning that exact wording means a sibling entry.
+    today = dt.date.today()
+    live = [
+        f
+        for f in demo_runtime.index.docs.iter_kind("faq")
+        if isinstance(f, Faq) and f.is_live(today)
+    ]
+    results = [(f, demo_runtime.qa.ask(f.question)) for f in live]
+    answered = [(f, r) for f, r in results if r.action is Action.ANSWER]
+    assert len(answered) >= 0.9 * len(live)
+    assert all(r.sources[0].title == f.question for f, r in answered)
