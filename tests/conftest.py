@@ -150,7 +150,10 @@ def demo_index_dir(
 @pytest.fixture(scope="session")
 def demo_runtime(demo_index_dir: Path, segmenter: Segmenter, encoder: CachedEncoder) -> Runtime:
     """Read-only runtime over the session's demo index (tests that write make their own)."""
-    settings = Settings(index_dir=demo_index_dir, state_db=demo_index_dir / "state.sqlite")
+    # SQLite always: it outlives the per-test PostgreSQL schemas of the storage pass.
+    settings = Settings(
+        index_dir=demo_index_dir, state_db=demo_index_dir / "state.sqlite", state_url=None
+    )
     return load_runtime(settings, (segmenter, encoder))
 
 

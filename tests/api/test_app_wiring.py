@@ -38,6 +38,7 @@ def client(
     runtime = load_runtime(settings, (segmenter, encoder))
     with TestClient(create_app(settings, runtime=runtime)) as c:
         yield c
+    runtime.close()  # the caller's runtime: the app leaves it open
 
 
 def test_search_turns_reach_the_analytics(client: TestClient) -> None:
