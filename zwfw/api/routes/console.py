@@ -26,7 +26,7 @@ from zwfw.evaluation import eval_faq, eval_items, read_jsonl
 from zwfw.ops import Actor, Period, Permission, hash_token
 from zwfw.qa import Action
 
-router = APIRouter(prefix="/v1/admin", tags=["console"], responses=responses(401, 403))
+router = APIRouter(prefix="/v1/admin", tags=["console"], responses=responses(401, 403, 404))
 BUNDLED_SETS = Path(__file__).resolve().parents[3] / "data" / "eval"
 MAX_QUERIES = 500
 COVERAGE_DAYS, COVERAGE_QUERIES = 30, 200
