@@ -66,7 +66,7 @@ def _session_outside_the_checkout(tmp_path_factory: pytest.TempPathFactory) -> I
 @pytest.fixture(autouse=True)
 def _outside_the_checkout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every test runs in its own temporary folder, so a default relative path
-    (var/state.sqlite, var/ops.sqlite) lands there and never in the checkout."""
+    (var/state.sqlite) lands there and never in the checkout."""
     monkeypatch.chdir(tmp_path)
 
 

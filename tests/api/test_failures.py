@@ -33,7 +33,7 @@ def _settings(tmp_path: Path) -> Settings:
     return Settings(
         index_dir=tmp_path / "index",
         state_db=tmp_path / "state.sqlite",
-        ops=OpsSettings(db=tmp_path / "ops.sqlite", role_tokens={hash_token("rv-token"): "admin"}),
+        ops=OpsSettings(role_tokens={hash_token("rv-token"): "admin"}),
         api=ApiSettings(max_body_bytes=LIMIT),
     )
 
@@ -263,18 +263,16 @@ def test_headers_go_with_their_codes(code: str, status: int) -> None:
 
 
 def test_a_deleted_store_makes_readiness_fail_naming_it(
-    tmp_path: Path, writable_runtime: Runtime, caplog: pytest.LogCaptureFixture
+    writable_runtime: Runtime, caplog: pytest.LogCaptureFixture
 ) -> None:
-    settings = writable_runtime.settings.model_copy(
-        update={"ops": OpsSettings(db=tmp_path / "ops.sqlite")}
-    )
+    settings = writable_runtime.settings  # every store is in its one state database
     with TestClient(create_app(settings, runtime=writable_runtime)) as c:
         assert c.get("/readyz").status_code == 200
-        (tmp_path / "ops.sqlite").unlink()
+        settings.state_db.unlink()
         response = c.get("/readyz")
     assert response.status_code == 503
-    assert "ZWFW_OPS__DB" in response.json()["reason"] and "gone" in response.json()["reason"]
-    assert any("store unusable: ZWFW_OPS__DB" in r.getMessage() for r in caplog.records)
+    assert "ZWFW_STATE_DB" in response.json()["reason"] and "gone" in response.json()["reason"]
+    assert any("store unusable: ZWFW_STATE_DB" in r.getMessage() for r in caplog.records)
 
 
 def test_every_timestamp_in_the_api_is_iso_8601_utc_with_an_offset(client: TestClient) -> None:

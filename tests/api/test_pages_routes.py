@@ -38,8 +38,7 @@ def client(writable_runtime: Runtime, tmp_path: Path, eval_dir: Path) -> Iterato
     settings = Settings(
         index_dir=writable_runtime.settings.index_dir, state_db=tmp_path / "state.sqlite",
         admin=AdminSettings(token_hashes=[hash_token("pages-admin")], eval_sets_dir=eval_dir),
-        ops=OpsSettings(db=tmp_path / "ops.sqlite",
-                        role_tokens={hash_token("pages-editor"): "editor"}),
+        ops=OpsSettings(role_tokens={hash_token("pages-editor"): "editor"}),
     )  # fmt: skip
     with TestClient(create_app(settings, runtime=writable_runtime)) as c:
         yield c

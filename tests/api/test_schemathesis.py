@@ -29,7 +29,7 @@ from schemathesis.specs.openapi.checks import (
 
 from zwfw.api import create_app
 from zwfw.api.auth import hash_token
-from zwfw.core.settings import AdminSettings, OpsSettings, PersonalSettings, Settings
+from zwfw.core.settings import AdminSettings, PersonalSettings, Settings
 from zwfw.models import Segmenter
 from zwfw.models.encoders import CachedEncoder
 from zwfw.runtime import load_runtime
@@ -57,9 +57,7 @@ def api_schema(
     app_settings = Settings(
         index_dir=work / "index", state_db=work / "state.sqlite",
         admin=AdminSettings(token_hashes=[hash_token("schema-admin")]),
-        ops=OpsSettings(db=work / "ops.sqlite"),
-        personal=PersonalSettings(db=work / "personal.sqlite", token_secret="k" * 32,
-                                  id_salt="schemathesis-salt"),
+        personal=PersonalSettings(token_secret="k" * 32, id_salt="schemathesis-salt"),
     )  # fmt: skip
     app = create_app(app_settings, runtime=load_runtime(app_settings, (segmenter, encoder)))
     with TestClient(app):  # runs the lifespan: the operations services exist

@@ -8,11 +8,14 @@ from pathlib import Path
 from typing import Any
 
 from zwfw.chat import create_chat_service
+from zwfw.core.settings import Settings
 from zwfw.evaluation.chat import eval_chat, faq_outcome, format_chat, item_outcome
 from zwfw.evaluation.dialogue import DialogueEval, Services
 from zwfw.evaluation.nav import eval_nav, format_nav
 from zwfw.nav import create_nav_service
 from zwfw.runtime import Runtime
+from zwfw.storage import open_storage
+from zwfw.storage.kv import MemoryKeyValue
 
 TITLES = {"i1": "新增取水许可", "i2": "取水许可证查询"}
 QUESTIONS = {"f1": "社保卡怎么补办？", "f2": "社保卡怎么激活？"}
@@ -90,8 +93,10 @@ def test_the_dialogue_eval_runs_in_process_over_the_index(
     demo_runtime: Runtime, tmp_path: Path
 ) -> None:
     def build(state: Path) -> Services:
-        nav = create_nav_service(state / "nav.sqlite", demo_runtime.search)
-        chat = create_chat_service(state / "chat.sqlite", demo_runtime.search, demo_runtime.qa)
+        scratch = open_storage(Settings(state_db=state / "eval.sqlite"))  # as the CLI does
+        sessions = MemoryKeyValue()
+        nav = create_nav_service(scratch, demo_runtime.search, sessions=sessions)
+        chat = create_chat_service(sessions, demo_runtime.search, demo_runtime.qa)
         return chat, nav, demo_runtime.index.docs
 
     passport = next(

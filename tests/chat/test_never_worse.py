@@ -46,9 +46,7 @@ def real(
     settings = Settings(index_dir=root / "index", state_db=root / "state.sqlite")
     build_index(load_sources(sources).records, settings, encoder, segmenter)
     runtime = load_runtime(settings, (segmenter, encoder))
-    chat = create_chat_service(
-        root / "chat.sqlite", runtime.search, runtime.qa, settings=settings.chat
-    )
+    chat = create_chat_service(None, runtime.search, runtime.qa, settings=settings.chat)
     yield runtime, chat
     chat.sessions.close()
     runtime.close()

@@ -38,10 +38,8 @@ def _server_env(root: Path) -> dict[str, str]:
     env |= {
         "ZWFW_INDEX_DIR": str(root / "index"),
         "ZWFW_STATE_DB": str(root / "state.sqlite"),
-        "ZWFW_OPS__DB": str(root / "ops.sqlite"),
         "ZWFW_ADMIN__TOKEN_HASHES": f'["{hash_token(TOKENS["admin"])}"]',
         "ZWFW_OPS__ROLE_TOKENS": str(roles).replace("'", '"'),
-        "ZWFW_PERSONAL__DB": str(root / "personal.sqlite"),
         "ZWFW_PERSONAL__TOKEN_SECRET": USER_TOKEN_SECRET,
         "ZWFW_PERSONAL__ID_SALT": "e2e-id-card-hashing-key",
         "OMP_NUM_THREADS": "1",

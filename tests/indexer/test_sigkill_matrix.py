@@ -164,8 +164,6 @@ def test_a_server_killed_mid_faq_edit_loses_no_acknowledged_edit(
             f"{step}#2",  # the first edit goes through; the server is killed in the second
             flag,
             state_db=str(tmp_path / "state.sqlite"),
-            ops__db=str(tmp_path / "ops.sqlite"),
-            personal__db=str(tmp_path / "personal.sqlite"),
             admin__token_hashes=f'["{hash_token(ADMIN_TOKEN)}"]',
         ),
     )

@@ -18,6 +18,7 @@ from zwfw.nav.narrow import WAY_OUT
 from zwfw.nav.session import Session
 from zwfw.runtime import load_runtime
 from zwfw.search import SearchFilters
+from zwfw.storage import open_storage
 
 
 def _item(item_id: str, name: str, department: str = "湖南省公安厅", **more: object) -> Item:
@@ -106,7 +107,7 @@ def cold(tmp_path_factory: pytest.TempPathFactory, segmenter: Segmenter) -> Iter
     settings = Settings(index_dir=root / "index", state_db=root / "state.sqlite")
     build_index(COLD, settings, HashEncoder(), segmenter)
     runtime = load_runtime(settings, (segmenter, HashEncoder()))
-    service = create_nav_service(root / "nav.sqlite", runtime.search)
+    service = create_nav_service(open_storage(settings), runtime.search)  # the runtime's
     yield service
     service.close()
     runtime.close()

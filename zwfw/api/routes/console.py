@@ -17,6 +17,7 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 
 from zwfw.api.deps import RuntimeDep
+from zwfw.api.errors import responses
 from zwfw.api.observability import OpsDep
 from zwfw.api.routes.curation import current_actor, requires
 from zwfw.core.errors import InvalidQuery, NotFound
@@ -25,7 +26,7 @@ from zwfw.evaluation import eval_faq, eval_items, read_jsonl
 from zwfw.ops import Actor, Period, Permission, hash_token
 from zwfw.qa import Action
 
-router = APIRouter(prefix="/v1/admin", tags=["console"])
+router = APIRouter(prefix="/v1/admin", tags=["console"], responses=responses(401, 403, 404))
 BUNDLED_SETS = Path(__file__).resolve().parents[3] / "data" / "eval"
 MAX_QUERIES = 500
 COVERAGE_DAYS, COVERAGE_QUERIES = 30, 200

@@ -1,9 +1,9 @@
 """Liveness and readiness probes.
 
 /readyz is what a load balancer routes by, so it checks what requests need: the index, and
-every database the running services write to. A store that was deleted under the server,
+the one state database every service writes to. A SQLite file that was deleted under the server,
 became read-only, or whose disk is full makes it 503 with the store named, instead of
-edits that return 201 and are lost at the next restart.
+edits that return 201 and are lost at the next restart; an unreachable PostgreSQL likewise.
 """
 
 from __future__ import annotations
@@ -16,7 +16,9 @@ from pathlib import Path
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
+from zwfw.core.errors import BackendUnavailable
 from zwfw.core.settings import Settings
+from zwfw.storage import Storage
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["health"])
@@ -55,25 +57,26 @@ def readyz(request: Request) -> JSONResponse:
     )
 
 
-def _in_use(request: Request) -> set[str]:
-    """The settings of the databases this app has open (the ops and personal parts are
-    optional)."""
-    state = request.app.state
-    names = set(state.settings.database_files())
-    if getattr(state, "ops", None) is None:
-        names.discard("ZWFW_OPS__DB")
-    if getattr(state, "personal", None) is None:
-        names.discard("ZWFW_PERSONAL__DB")
-    return names
+def _in_use(request: Request) -> Storage | None:
+    """The state database the services write to (every store lives in it: ops, personal,
+    chat and nav alike, so it is in use whichever parts are on)."""
+    services = getattr(request.app.state, "services", None)
+    return getattr(services, "storage", None)
 
 
-def store_problems(settings: Settings, in_use: set[str]) -> list[str]:
-    """One message per database in use that cannot take a write, naming its setting and
-    file."""
+def store_problems(settings: Settings, storage: Storage | None) -> list[str]:
+    """One message if the state database cannot take a write, naming its setting: for the
+    SQLite file, whether it is still there, writable and has room; for PostgreSQL
+    (`ZWFW_STATE_URL`), whether a write transaction can begin now."""
     problems = []
     for name, path in settings.database_files().items():
-        if name in in_use and (problem := _unusable(path)):
+        if problem := _unusable(path):
             problems.append(f"{name} {path}: {problem}")
+    if settings.state_url is not None and storage is not None:
+        try:
+            storage.ping()
+        except BackendUnavailable as exc:
+            problems.append(f"ZWFW_STATE_URL: {exc.message}")
     return problems
 
 

@@ -16,6 +16,7 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
 from zwfw.api.deps import RuntimeDep
+from zwfw.api.errors import responses
 from zwfw.core.errors import NotFound
 from zwfw.core.records import Item, doc_key, record_to_dict
 from zwfw.runtime import Runtime
@@ -63,7 +64,7 @@ def pages_config(request: Request, runtime: RuntimeDep) -> PagesConfig:
     )
 
 
-@router.get("/v1/records/{kind}/{record_id}", tags=["pages"])
+@router.get("/v1/records/{kind}/{record_id}", tags=["pages"], responses=responses(404))
 def record(kind: Kind, record_id: str, runtime: RuntimeDep) -> Any:
     """One record as indexed (an item with its whole service guide), for the item page."""
     key = doc_key(kind, record_id)
