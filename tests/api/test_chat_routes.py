@@ -68,7 +68,7 @@ def _say(
 def test_a_chat_turn_has_the_documented_shape_and_keeps_its_session(client: TestClient) -> None:
     first = _say(client, "我在广州，第一次办护照要带什么")
     assert set(first) == REPLY_KEYS and first["action"] == "answer"
-    assert first["sources"][0]["type"] == "faq" and first["cards"][0]["type"] == "item"
+    assert first["sources"][0]["type"] == "item" and first["cards"][0]["type"] == "item"
     assert first["cards"][0]["url"].startswith("http")
     second = _say(client, "要多少钱", first["session_id"])
     assert second["session_id"] == first["session_id"] and "120元" in second["reply"]

@@ -38,9 +38,11 @@ def test_a_vague_need_gets_a_question_with_counts_and_candidates(nav: NavService
 def test_truthful_answers_reach_the_item_with_its_materials(
     nav: NavService, need: str, target: str
 ) -> None:
-    step = navigate_to(nav, need, target, limit=3)
-    assert step.result is not None and step.result.items[0].id == target
-    assert step.result.materials
+    # Reached, as nav_eval counts it: the item is in the result (a short list of close rivals
+    # when search is not clearly confident, never more than 5).
+    step = navigate_to(nav, need, target, limit=4)  # navigation asks at most 4
+    assert step.result is not None and target in [i.id for i in step.result.items]
+    assert len(step.result.items) <= 5 and step.result.materials
 
 
 def test_the_result_names_the_apps_that_handle_the_item(nav: NavService) -> None:

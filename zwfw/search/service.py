@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from zwfw.core.errors import InvalidQuery
 from zwfw.core.records import Record, doc_key
@@ -133,9 +133,11 @@ class SearchService:
         vec = [(k, s, r) for k, s, r in vec_all if k in lexical_keys or s >= vector_floor]
         records = {key: record for key, _, record in vec}  # vector hits are already loaded
         records.update(self.index.docs.get([k for k, _ in lex if k not in records]))
-        if weights is None and self.fusion is not None:
+        titles = {k: normalize(r.title) for k, r in records.items()}
+        use_learned = weights is None and self.fusion is not None and _within_fit(q, titles)
+        if use_learned:
+            assert self.fusion is not None
             evidence = Lists(lex, [(k, s) for k, s, _ in vec_all])
-            titles = {k: normalize(r.title) for k, r in records.items()}
             learned = self.fusion.scores(q, evidence, titles)
             # Callers tuned on RRF's scores (navigation weighs candidates by score ratios)
             # keep their distribution: RRF's scores, best first, dealt out in learned order.
@@ -161,7 +163,7 @@ class SearchService:
         for rank, (key, score, _) in enumerate(vec_all, start=1):
             if key in out:
                 out[key].vector_rank, out[key].vector_score = rank, score
-        if weights is None and self.fusion is not None:
+        if use_learned:
             return self._prefer(q, sorted(out.values(), key=lambda c: -c.fused))
         progress = PROGRESS_INTENT.search(q.text) is not None
         for c in out.values():
@@ -264,3 +266,15 @@ class SearchService:
             s.text for word in (q.text, *q.words) for s in self.suggester.suggest(word, 8)
         )
         return list(seen)[:8]
+
+
+def _within_fit(q: AnalyzedQuery, titles: Mapping[str, str]) -> bool:
+    """Whether the learned fusion has seen queries like this one. It was fitted on queries
+    whose own text meets the titles (names, their words, pinyin, typos); a query matched only
+    through an administrator's synonym ("ecard" → 电子社保卡) shares no character with any
+    candidate title, and there the model inverted the lexical order the synonym produced.
+    Plain RRF keeps it, so an edit works at once."""
+    if not q.expansions:
+        return True
+    own = {ch for ch in q.text if "\u4e00" <= ch <= "\u9fff"}
+    return any(own & set(title) for title in titles.values())
