@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import jwt
 import pytest
-from e2e_support import USER_TOKEN_SECRET, admin_api, serious_violations
+from e2e_support import USER_TOKEN_SECRET, admin_api, eventually, serious_violations
 
 pytestmark = pytest.mark.e2e
 
@@ -71,7 +71,10 @@ def test_item_page_shows_the_guide_and_records_a_rating(
     phone.screenshot(path=shots / "citizen-item.png", full_page=True)
     with admin_api(server) as api:
         rows = api.get("/v1/admin/analytics/ratings", params={"by": "target"}).json()
-        clicks = api.get("/v1/admin/analytics/ctr-by-position").json()
+        clicks = eventually(
+            lambda: api.get("/v1/admin/analytics/ctr-by-position").json(),
+            lambda rows: sum(c["clicks"] for c in rows) >= 1,
+        )
     assert any(r["key"].startswith("item:") and r["scores"][3] >= 1 for r in rows)
     assert sum(c["clicks"] for c in clicks) >= 1  # opening the result logged a click
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
-from e2e_support import TOKENS, admin_api, serious_violations
+from e2e_support import TOKENS, admin_api, eventually, serious_violations
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
@@ -37,6 +37,12 @@ def test_zero_result_query_goes_live_through_curation_with_two_roles(
 ) -> None:
     for _ in range(3):  # a task appears once a failure recurs three times
         assert httpx.get(server + "/v1/search", params={"q": "passport"}).json()["total"] == 0
+    with admin_api(server) as api:  # the query log is written in the background
+        tasks = eventually(
+            lambda: api.get("/v1/admin/curation/tasks").json(),
+            lambda tasks: any("passport" in str(t) for t in tasks),
+        )
+    assert any("passport" in str(t) for t in tasks)
     editor = browser.new_page(viewport={"width": 1280, "height": 900})
     _sign_in(editor, server, "editor")
     assert editor.locator("#tabs button").all_inner_texts() == ["内容审核", "数据分析", "效果评测"]
