@@ -42,6 +42,22 @@ def is_id_card(number: str) -> bool:
     return _ID_CHECK[total % 11] == number[17].upper()
 
 
+# The shape of a resident ID number: a province code (11–82), four more region digits, a birth
+# date, then a sequence and check character. The second-generation 18-character form has a
+# four-digit year; the first-generation 15-digit form (still on old documents) a two-digit one.
+_ID_SHAPE = re.compile(
+    r"[1-8][0-9]{5}(?:(?:18|19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"
+    r"[0-9]{3}[0-9Xx]|[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[0-9]{3})"
+)
+
+
+def looks_like_id_card(number: str) -> bool:
+    """True for a number shaped like a resident ID (region, birth date, sequence), whether or
+    not its check digit matches: a citizen who mistypes one digit, or writes an old 15-digit
+    number, has still typed their ID. Privacy wins over precision here."""
+    return is_id_card(number) or _ID_SHAPE.fullmatch(number) is not None
+
+
 def is_mobile(number: str) -> bool:
     """True for a mainland mobile number: 11 digits, 1 then 3–9 (optionally +86/86 first)."""
     return re.fullmatch(r"(?:86)?1[3-9][0-9]{9}", number) is not None
@@ -62,7 +78,7 @@ def is_bank_card(number: str) -> bool:
 
 def _classify(run: str) -> str | None:
     number = re.sub(r"[ .-]", "", run)
-    if is_id_card(number):
+    if looks_like_id_card(number):
         return ID_CARD
     if is_mobile(number):
         return MOBILE
