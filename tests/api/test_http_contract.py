@@ -111,6 +111,13 @@ def test_qa_answers_with_its_faq_source(client: TestClient) -> None:
             "post", "/v1/qa", {"question": ""}, 422, "invalid_request", id="empty-question"
         ),
         pytest.param(
+            "get", "/v1/search?q=%E3%80%82%EF%BC%9F", None, 422, "invalid_request", id="only-punct"
+        ),
+        pytest.param(
+            "post", "/v1/qa", {"question": "\u0000\u0000"}, 422, "invalid_request", id="controls"
+        ),
+        pytest.param("post", "/v1/qa", {"question": "？？"}, 422, "invalid_request", id="qa-punct"),
+        pytest.param(
             "post", "/v1/qa", {"question": "问" * 501}, 422, "invalid_request", id="long-question"
         ),
         pytest.param("get", "/v1/nothing", None, 404, "not_found", id="unknown-route"),

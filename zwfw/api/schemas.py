@@ -6,7 +6,16 @@ import datetime as dt
 from typing import Annotated, Literal
 
 from annotated_types import Interval
-from pydantic import BaseModel, BeforeValidator, Field, PlainSerializer, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    Field,
+    PlainSerializer,
+    WithJsonSchema,
+)
+
+from zwfw.models import has_content
 
 
 class SearchHitPublic(BaseModel):
@@ -38,8 +47,14 @@ class SearchResponse(BaseModel):
     hotline: str | None = Field(None, description="the service hotline, when nothing matched")
 
 
+def _with_content(text: str) -> str:
+    if not has_content(text):
+        raise ValueError("the question is empty (it has no letter, digit or hanzi)")
+    return text
+
+
 class QaRequest(BaseModel):
-    question: str = Field(min_length=1)
+    question: Annotated[str, AfterValidator(_with_content)] = Field(min_length=1)
 
 
 class SourcePublic(BaseModel):

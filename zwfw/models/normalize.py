@@ -31,6 +31,13 @@ def normalize(text: str) -> str:
     return _SPACES.sub(" ", text).strip().lower()
 
 
+def has_content(text: str) -> bool:
+    """True when `text` holds at least one letter, digit or hanzi. Punctuation, control
+    characters and spaces alone ("。？", "\\u0000") are no question: searched, they matched
+    dozens of random records."""
+    return any(ch.isalnum() for ch in normalize(text))
+
+
 # Polite and interrogative filler that carries no meaning for retrieval. Action words inside
 # a filler phrase are kept (怎么办理 → 办理, 怎么申请 → 申请): item names contain them.
 _FILLER = {

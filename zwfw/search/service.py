@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping
 from zwfw.core.errors import InvalidQuery
 from zwfw.core.records import Record, doc_key
 from zwfw.core.settings import SearchSettings
-from zwfw.models import Segmenter, normalize
+from zwfw.models import Segmenter, has_content, normalize
 from zwfw.models.encoders import Encoder
 from zwfw.search.docstore import vid_range
 from zwfw.search.evidence import Lists
@@ -95,8 +95,8 @@ class SearchService:
         self.fusion = fusion
 
     def analyze(self, raw: str) -> AnalyzedQuery:
-        if not normalize(raw).strip():
-            raise InvalidQuery("the query is empty")
+        if not has_content(raw):
+            raise InvalidQuery("the query is empty (it has no letter, digit or hanzi)")
         if len(raw) > self.settings.max_query_chars:
             raise InvalidQuery(
                 f"the query is longer than {self.settings.max_query_chars} characters"
