@@ -142,3 +142,14 @@ def test_a_request_id_is_returned_on_every_response(client: TestClient) -> None:
 def test_openapi_docs_are_served(client: TestClient) -> None:
     assert client.get("/docs").status_code == 200
     assert "/v1/search" in client.get("/openapi.json").json()["paths"]
+
+
+def test_a_body_that_is_not_json_is_a_400_with_its_position(client: TestClient) -> None:
+    response = client.post(
+        "/v1/chat", content=b'{"message": "hi",', headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/problem+json"
+    body = response.json()
+    assert body["code"] == "http_error" and "not valid JSON" in body["detail"]
+

@@ -94,6 +94,14 @@ async def _domain(request: Request, exc: Exception) -> JSONResponse:
 
 async def _validation(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
+    broken = [e for e in exc.errors() if e.get("type") == "json_invalid"]
+    if broken:
+        # Not a value the schema refuses but a body that is not JSON at all: the client's
+        # encoder or a truncated upload, which docs/api.md answers with 400.
+        where = broken[0]["loc"][-1] if broken[0].get("loc") else "?"
+        return problem(
+            request, 400, "http_error", f"the request body is not valid JSON (at character {where})"
+        )
     reasons = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
     return problem(request, 422, "invalid_request", reasons)
 
