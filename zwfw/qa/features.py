@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from zwfw.core.records import Faq
-from zwfw.core.regions import within
+from zwfw.core.regions import find_in_text, within
 from zwfw.models import char_grams, normalize
 from zwfw.qa.rerank import Scored
 from zwfw.search import AnalyzedQuery
@@ -103,7 +103,7 @@ def featurize(
         "length_ratio": math.log((len(q.text) + 1) / (len(title) + 1)),
         "number_mismatch": float(bool(set(_NUMBER.findall(q.text)) - set(_NUMBER.findall(title)))),
         "asks_other": float(bool(_asks(q.text)) and not _asks(q.text) & _asks(title)),
-        "foreign_region": _foreign(q, ctx.home_regions),
+        "foreign_region": _foreign(q, (*ctx.home_regions, *_own_regions(top.record))),
         "same_answer_runner_up": float(
             runner is not None and _answer_overlap(top.record, runner) >= SAME_ANSWER
         ),
@@ -153,6 +153,15 @@ def _answer_overlap(a: object, b: object) -> float:
 
 def _asks(text: str) -> set[str]:
     return {kind for kind, rx in _ASKS.items() if rx.search(text)}
+
+
+def _own_regions(record: object) -> tuple[str, ...]:
+    """The regions an entry itself is about: its `region_code` and a place its question
+    names. An administrator's 广州市居住证怎么续签？ in a Beijing-born catalogue is about
+    Guangzhou, so a question naming Guangzhou is not foreign to it."""
+    code = getattr(record, "region_code", None)
+    named = find_in_text(normalize(getattr(record, "title", "")))
+    return tuple(r for r in (code, named) if r)
 
 
 def _foreign(q: AnalyzedQuery, home: Sequence[str]) -> float:
