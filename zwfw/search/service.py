@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import time
 from collections.abc import Callable, Mapping
@@ -103,10 +104,18 @@ class SearchService:
             )
         synonyms = self.synonyms() if self.synonyms else None
         q = analyze_query(raw, self.segmenter, self.vocab, synonyms)
-        if q.corrected_query is None:
-            return q
-        as_typed = analyze_query(raw, self.segmenter, self.vocab, synonyms, correct=False)
-        return q if _connected(q.text, as_typed.text, self._titles(q)) else as_typed
+        if q.corrected_query is not None:
+            as_typed = analyze_query(raw, self.segmenter, self.vocab, synonyms, correct=False)
+            if _connected(q.text, as_typed.text, self._titles(q)):
+                return q
+            q = as_typed
+        if q.did_you_mean is not None:
+            # A suggestion needs the same support as an applied correction: unsupported ones
+            # garbled colloquial sentences (我想问一下户口怎么迁 → "我想问一销户口怎么迁？").
+            offered = analyze_query(q.did_you_mean, self.segmenter, None, synonyms)
+            if not _connected(offered.text, q.text, self._titles(offered)):
+                q = dataclasses.replace(q, did_you_mean=None)
+        return q
 
     def _titles(self, q: AnalyzedQuery) -> set[str]:
         hits = self.index.lexical.search(lexical_query(q, {}, CORRECTION_EVIDENCE))
