@@ -27,6 +27,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -103,13 +104,18 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _wait_ready(url: str, proc: subprocess.Popen[bytes], timeout: float = 300) -> float:
+def _wait_ready(
+    url: str, proc: subprocess.Popen[bytes], log: Path, workers: int, timeout: float = 300
+) -> float:
+    """Seconds until /readyz answers and every worker has logged "index loaded": one worker's
+    /readyz says nothing of the other, which would still be loading during the first level."""
     start = time.monotonic()
     while time.monotonic() - start < timeout:
         if proc.poll() is not None:
-            raise SystemExit(f"server at {url} exited with {proc.returncode}")
+            raise SystemExit(f"server at {url} exited with {proc.returncode}: see {log}")
         try:
-            if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
+            loaded = log.read_text(errors="replace").count("index loaded") >= workers
+            if loaded and httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
                 return time.monotonic() - start
         except httpx.HTTPError:
             pass
@@ -124,15 +130,20 @@ def servers(index_dir: Path, workers: int, replicas: int, port: int = 0) -> Iter
     procs: list[subprocess.Popen[bytes]] = []
     urls: list[str] = []
     exe = Path(sys.executable).with_name("zwfw")
+    logs = Path(tempfile.mkdtemp(prefix="zwfw-load-"))
     try:
         for n in range(replicas):
             at = port + n if port else _free_port()
             cmd = [str(exe), "serve", "--index-dir", str(index_dir), "--port", str(at)]
             cmd += ["--workers", str(workers)]
-            procs.append(subprocess.Popen(cmd, stdout=subprocess.DEVNULL, start_new_session=True))
+            with (logs / f"{n}.log").open("wb") as sink:
+                procs.append(
+                    subprocess.Popen(cmd, stdout=sink, stderr=sink, start_new_session=True)
+                )
             urls.append(f"http://127.0.0.1:{at}")
-        for url, proc in zip(urls, procs, strict=True):
-            print(f"{url} ready in {_wait_ready(url, proc):.1f} s", flush=True)
+        for n, (url, proc) in enumerate(zip(urls, procs, strict=True)):
+            took = _wait_ready(url, proc, logs / f"{n}.log", workers)
+            print(f"{url}: {workers} worker(s) loaded in {took:.1f} s", flush=True)
         yield urls
     finally:
         for proc in procs:
