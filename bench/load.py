@@ -27,6 +27,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -80,9 +81,10 @@ async def run_level(urls: Sequence[str], queries: Sequence[str], concurrency: in
                 latencies.append((time.perf_counter() - start) * 1000)
                 errors += not ok
 
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         await asyncio.gather(*(worker() for _ in range(concurrency)))
         elapsed = time.perf_counter() - started
+        cpu = time.process_time() - cpu
     return {
         "concurrency": concurrency,
         "requests": len(latencies),
@@ -91,6 +93,8 @@ async def run_level(urls: Sequence[str], queries: Sequence[str], concurrency: in
         "p50_ms": round(statistics.median(latencies), 1),
         "p90_ms": round(_pct(latencies, 0.90), 1),
         "p99_ms": round(_pct(latencies, 0.99), 1),
+        # The client's own CPU, in cores: what it took from the server on a shared machine.
+        "client_cpu_cores": round(cpu / elapsed, 2),
     }
 
 
@@ -100,13 +104,18 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _wait_ready(url: str, proc: subprocess.Popen[bytes], timeout: float = 300) -> float:
+def _wait_ready(
+    url: str, proc: subprocess.Popen[bytes], log: Path, workers: int, timeout: float = 300
+) -> float:
+    """Seconds until /readyz answers and every worker has logged "index loaded": one worker's
+    /readyz says nothing of the other, which would still be loading during the first level."""
     start = time.monotonic()
     while time.monotonic() - start < timeout:
         if proc.poll() is not None:
-            raise SystemExit(f"server at {url} exited with {proc.returncode}")
+            raise SystemExit(f"server at {url} exited with {proc.returncode}: see {log}")
         try:
-            if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
+            loaded = log.read_text(errors="replace").count("index loaded") >= workers
+            if loaded and httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
                 return time.monotonic() - start
         except httpx.HTTPError:
             pass
@@ -115,22 +124,26 @@ def _wait_ready(url: str, proc: subprocess.Popen[bytes], timeout: float = 300) -
 
 
 @contextmanager
-def servers(index_dir: Path, workers: int, replicas: int) -> Iterator[list[str]]:
-    """`replicas` servers of `workers` processes each, on free ports, stopped afterwards."""
+def servers(index_dir: Path, workers: int, replicas: int, port: int = 0) -> Iterator[list[str]]:
+    """`replicas` servers of `workers` processes each, on ports from `port` (free ones if 0),
+    stopped afterwards."""
     procs: list[subprocess.Popen[bytes]] = []
     urls: list[str] = []
     exe = Path(sys.executable).with_name("zwfw")
+    logs = Path(tempfile.mkdtemp(prefix="zwfw-load-"))
     try:
-        for _ in range(replicas):
-            port = _free_port()
-            cmd = [str(exe), "serve", "--index-dir", str(index_dir), "--port", str(port)]
+        for n in range(replicas):
+            at = port + n if port else _free_port()
+            cmd = [str(exe), "serve", "--index-dir", str(index_dir), "--port", str(at)]
             cmd += ["--workers", str(workers)]
-            procs.append(
-                subprocess.Popen(cmd, stdout=subprocess.DEVNULL, start_new_session=True)
-            )
-            urls.append(f"http://127.0.0.1:{port}")
-        for url, proc in zip(urls, procs, strict=True):
-            print(f"{url} ready in {_wait_ready(url, proc):.1f} s", flush=True)
+            with (logs / f"{n}.log").open("wb") as sink:
+                procs.append(
+                    subprocess.Popen(cmd, stdout=sink, stderr=sink, start_new_session=True)
+                )
+            urls.append(f"http://127.0.0.1:{at}")
+        for n, (url, proc) in enumerate(zip(urls, procs, strict=True)):
+            took = _wait_ready(url, proc, logs / f"{n}.log", workers)
+            print(f"{url}: {workers} worker(s) loaded in {took:.1f} s", flush=True)
         yield urls
     finally:
         for proc in procs:
@@ -157,6 +170,20 @@ def bench(urls: Sequence[str], levels: Sequence[int], per_level: int, label: str
     return rows
 
 
+def _ratios(rows: list[dict], workers: Sequence[int]) -> dict[str, float]:
+    """Throughput of each later setup over the first one's, per concurrency (same run)."""
+    if len(workers) < 2:
+        return {}
+    label = f"x {workers[0]} worker(s)"
+    first = {r["concurrency"]: r["qps"] for r in rows if r["setup"].endswith(label)}
+    out = {}
+    for r in rows:
+        base = first.get(r["concurrency"])
+        if base and not r["setup"].endswith(label):
+            out[f"{r['setup']} @ c{r['concurrency']}"] = round(r["qps"] / base, 2)
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--url", action="append", help="an existing server (repeatable)")
@@ -165,17 +192,22 @@ def main() -> None:
     parser.add_argument("--replicas", type=int, default=1)
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8, 32])
     parser.add_argument("--requests", type=int, default=300, help="per concurrency level")
+    parser.add_argument("--port", type=int, default=0, help="first server port (default: free)")
     args = parser.parse_args()
     rows: list[dict] = []
     if args.url:
         rows += bench(args.url, args.concurrency, args.requests, "given")
     elif args.index_dir:
         for workers in args.workers:
-            with servers(args.index_dir, workers, args.replicas) as urls:
+            with servers(args.index_dir, workers, args.replicas, args.port) as urls:
                 label = f"{args.replicas} replica(s) x {workers} worker(s)"
                 rows += bench(urls, args.concurrency, args.requests, label)
     else:
         parser.error("give --url or --index-dir")
+    ratios = _ratios(rows, args.workers)
+    if ratios:
+        print(json.dumps({"qps_ratio_vs_first_setup": ratios}), flush=True)
+        rows.append({"qps_ratio_vs_first_setup": ratios})
     out = ROOT / "bench" / "results" / f"load-{dt.datetime.now():%Y%m%dT%H%M%S}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(rows, ensure_ascii=False, indent=2), encoding="utf-8")

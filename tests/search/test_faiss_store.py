@@ -40,3 +40,42 @@ def test_tombstones_survive_save_and_load(tmp_path: Path) -> None:
     loaded = FaissStore.load(tmp_path / "v.faiss")
     _, ids = loaded.search(vectors[3:4], 3)
     assert 3 not in ids[0].tolist() and loaded.size == 29
+
+
+def _mapped_files() -> str:
+    return Path("/proc/self/maps").read_text()
+
+
+@pytest.mark.parametrize("threshold", [pytest.param(10**9, id="flat"), pytest.param(0, id="hnsw")])
+def test_a_served_index_is_mapped_from_its_file_not_copied(tmp_path: Path, threshold: int) -> None:
+    store = FaissStore.create(16, expected=40, hnsw_threshold=threshold)
+    vectors = _unit(40)
+    store.add(list(range(40)), vectors)
+    store.save(tmp_path / "v.faiss")
+    mapped = FaissStore.load(tmp_path / "v.faiss", mmap=True)
+    assert mapped.mapped and str(tmp_path / "v.faiss") in _mapped_files()
+    _, ids = mapped.search(vectors[5:6], 1)
+    assert ids[0, 0] == 5
+
+
+@pytest.mark.parametrize("threshold", [pytest.param(10**9, id="flat"), pytest.param(0, id="hnsw")])
+def test_writes_to_a_mapped_index_land_and_the_saved_file_is_mapped_again(
+    tmp_path: Path, threshold: int
+) -> None:
+    """FAISS aborts the process when a mapped index grows, so a write first reads it in."""
+    path = tmp_path / "v.faiss"
+    store = FaissStore.create(16, expected=40, hnsw_threshold=threshold)
+    vectors = _unit(41)
+    store.add(list(range(30)), vectors[:30])
+    store.save(path)
+    served = FaissStore.load(path, mmap=True)
+    served.remove([3])
+    served.add([100], vectors[40:41])
+    assert not served.mapped  # the write made a private copy
+    served.save(path)
+    assert served.mapped
+    _, ids = served.search(vectors[40:41], 1)
+    assert ids[0, 0] == 100
+    reread = FaissStore.load(path, mmap=True)
+    _, ids = reread.search(vectors[3:4], 3)
+    assert 3 not in ids[0].tolist() and reread.size == 30

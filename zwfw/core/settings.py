@@ -108,6 +108,9 @@ class VectorSettings(_Group):
     hnsw_threshold: int = Field(50_000, ge=0)
     hnsw_m: int = Field(32, ge=4, le=128)
     hnsw_ef_search: int = Field(96, ge=8)
+    # Serve the FAISS file memory-mapped read-only: workers and replicas on one host share its
+    # pages instead of each holding a copy (a write reads it into memory first, see FaissStore).
+    mmap: bool = True
 
 
 class SearchSettings(_Group):

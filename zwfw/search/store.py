@@ -82,7 +82,7 @@ def open_build(build: Path, settings: Settings) -> OpenIndex:
         build=build,
         docs=DocStore(build / "docs.sqlite"),
         lexical=create_lexical(settings.lexical, build),
-        vectors=FaissStore.load(build / "vectors.faiss"),
+        vectors=FaissStore.load(build / "vectors.faiss", mmap=settings.vector.mmap),
         manifest=manifest,
     )
 

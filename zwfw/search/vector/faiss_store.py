@@ -2,6 +2,13 @@
 
 IndexHNSW cannot remove vectors, so removals there are tombstones filtered at search time
 and dropped at the next rebuild; a flat index removes for real.
+
+A served index is opened memory-mapped (`IO_FLAG_MMAP_IFC`): the vectors and the HNSW graph
+stay in the page cache, shared by every worker that maps the same file, instead of being copied
+into each worker's heap. FAISS cannot grow or shrink a mapped index (it aborts the process, it
+does not raise), so the first write reads the file fully into memory, and `save` maps the new
+file again. Files are only ever replaced by rename, so a reader's mapping of the old file stays
+valid until it reopens the new build.
 """
 
 from __future__ import annotations
@@ -26,10 +33,14 @@ I64 = npt.NDArray[np.int64]
 
 
 class FaissStore:
-    def __init__(self, index: Any, tombstones: set[int] | None = None) -> None:
+    def __init__(
+        self, index: Any, tombstones: set[int] | None = None, mapped: Path | None = None
+    ) -> None:
         self._index = index
         self._dead: set[int] = tombstones or set()
         self._lock = threading.Lock()
+        self._mapped = mapped  # the file this index is a read-only view of, if any
+        self._remap = mapped is not None  # map the file again after a save
         inner = faiss.downcast_index(index.index)
         self._hnsw = isinstance(inner, faiss.IndexHNSW)
         self._ef = int(inner.hnsw.efSearch) if self._hnsw else 0
@@ -48,14 +59,23 @@ class FaissStore:
         return cls(faiss.IndexIDMap2(inner))
 
     @classmethod
-    def load(cls, path: Path) -> FaissStore:
-        try:
-            index = faiss.read_index(str(path))
-        except RuntimeError as exc:
-            raise BackendUnavailable(f"cannot read FAISS index {path}: {exc}") from exc
+    def load(cls, path: Path, mmap: bool = False) -> FaissStore:
+        """Read `path`; with `mmap`, map it read-only so processes share its pages."""
+        index = _read(path, mmap)
         dead_path = path.with_suffix(".tombstones.npy")
         dead = set(np.load(dead_path).tolist()) if dead_path.exists() else set()
-        return cls(index, dead)
+        return cls(index, dead, mapped=path if mmap else None)
+
+    @property
+    def mapped(self) -> bool:
+        """Whether the index is served from a read-only mapping of its file."""
+        return self._mapped is not None
+
+    def _own(self) -> None:
+        """Before a write (caller holds the lock): a mapped index is read into memory."""
+        if self._mapped is not None:
+            self._index = _read(self._mapped, mmap=False)
+            self._mapped = None
 
     @property
     def size(self) -> int:
@@ -69,6 +89,7 @@ class FaissStore:
         if len(ids) == 0:
             return
         with self._lock:
+            self._own()
             self._index.add_with_ids(
                 np.ascontiguousarray(vectors, dtype=np.float32), np.asarray(ids, dtype=np.int64)
             )
@@ -97,10 +118,13 @@ class FaissStore:
         return out
 
     def remove(self, ids: Sequence[int]) -> None:
+        if len(ids) == 0:
+            return
         with self._lock:
             if self._hnsw:
                 self._dead.update(int(i) for i in ids)
             else:
+                self._own()
                 self._index.remove_ids(np.asarray(ids, dtype=np.int64))
 
     def search(
@@ -139,12 +163,22 @@ class FaissStore:
         return scores.astype(np.float32), ids.astype(np.int64)
 
     def save(self, path: Path) -> None:
-        """Write to a temporary file and rename, so a reader never sees half a file."""
+        """Write to a temporary file and rename, so a reader never sees half a file (and a
+        reader's mapping of the old one stays valid). A store opened mapped maps the new file."""
         tmp = path.with_suffix(".tmp")
         with self._lock:
             faiss.write_index(self._index, str(tmp))
             dead = np.asarray(sorted(self._dead), dtype=np.int64)
-        os.replace(tmp, path)
+            os.replace(tmp, path)
+            if self._remap and self._mapped is None:
+                self._index, self._mapped = _read(path, mmap=True), path
         dead_tmp = path.with_suffix(".tombstones.tmp.npy")
         np.save(dead_tmp, dead)
         os.replace(dead_tmp, path.with_suffix(".tombstones.npy"))
+
+
+def _read(path: Path, mmap: bool) -> Any:
+    try:
+        return faiss.read_index(str(path), faiss.IO_FLAG_MMAP_IFC if mmap else 0)
+    except RuntimeError as exc:
+        raise BackendUnavailable(f"cannot read FAISS index {path}: {exc}") from exc
