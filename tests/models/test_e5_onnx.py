@@ -94,7 +94,7 @@ def test_the_exported_graph_matches_a_numpy_bert_including_windows(tmp_path: Pat
     from zwfw.models.encoders.onnx_export import export_weights
 
     weights = _tiny()
-    export_weights(weights, tmp_path, quantise=False)
+    export_weights(weights, tmp_path, "fp32")
     enc = E5OnnxEncoder(tmp_path, threads=1, batch_size=2)
     # full-width Ａ normalises to a; the ideographic space and the double space collapse;
     # 我 is no piece (one <unk>); the last text is longer than one 6-token window.
@@ -114,13 +114,24 @@ def test_int8_quantisation_keeps_the_tiny_model_close(tmp_path: Path) -> None:
     from zwfw.models.encoders.e5_onnx import E5OnnxEncoder
     from zwfw.models.encoders.onnx_export import export_weights
 
-    export_weights(_tiny(), tmp_path / "fp32", quantise=False)
-    export_weights(_tiny(), tmp_path / "int8")
+    export_weights(_tiny(), tmp_path / "fp32", "fp32")
     texts = ["ab", "b ab", "ab ab b"]
-    full = E5OnnxEncoder(tmp_path / "fp32", threads=1).encode_passages(texts)
-    int8 = E5OnnxEncoder(tmp_path / "int8", threads=1)
-    assert int8.model_id != E5OnnxEncoder(tmp_path / "fp32", threads=1).model_id
-    assert (int8.encode_passages(texts) * full).sum(1).min() > 0.98
+    full = E5OnnxEncoder(tmp_path / "fp32", threads=1)
+    ids = {full.model_id}
+    for recipe in ("int8", "int8-fo32"):
+        export_weights(_tiny(), tmp_path / recipe, recipe)
+        quantised = E5OnnxEncoder(tmp_path / recipe, threads=1)
+        ids.add(quantised.model_id)
+        cos = (quantised.encode_passages(texts) * full.encode_passages(texts)).sum(1)
+        assert cos.min() > 0.98, recipe
+    assert len(ids) == 3  # an index built with one recipe is not served by another
+
+
+def test_an_unknown_recipe_is_refused_with_the_known_ones(tmp_path: Path) -> None:
+    from zwfw.models.encoders.onnx_export import export_weights
+
+    with pytest.raises(ConfigError, match="int8-fo32"):
+        export_weights(_tiny(), tmp_path, "int4")
 
 
 def test_a_missing_onnxruntime_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
