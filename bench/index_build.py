@@ -97,9 +97,10 @@ def main() -> int:
                                  "encoder": encoder.model_id}  # fmt: skip
 
     cold = real[: args.cold]
-    result["cold"] = _cold(cold, work / "cold", encoder, segmenter)
-    if args.encoders:
+    if args.encoders:  # instead of the configured encoder's cold build
         result["compare"] = _compare(args.encoders, configured, cold, work, segmenter)
+    else:
+        result["cold"] = _cold(cold, work / "cold", encoder, segmenter)
     if args.size <= 0:
         return _write(result, args.out)
 
