@@ -36,7 +36,7 @@ import numpy as np
 from _synthetic import DerivedVectorEncoder, passage_of, synthesize, vector_table
 
 from zwfw.core.records import Item
-from zwfw.core.settings import EncoderSettings, Settings
+from zwfw.core.settings import EncoderKind, EncoderSettings, Settings
 from zwfw.indexer import build_index, load_sources
 from zwfw.indexer.check import check_index
 from zwfw.models import Segmenter
@@ -153,7 +153,7 @@ def _compare(kinds: str, base: EncoderSettings, items: list[Item], work: Path,
     queries = [json.loads(line)["query"] for line in dev.open(encoding="utf-8")]
     out: dict[str, object] = {}
     for kind in kinds.split(","):
-        encoder = create_encoder(base.model_copy(update={"kind": kind})).inner
+        encoder = create_encoder(base.model_copy(update={"kind": EncoderKind(kind)})).inner
         for q in queries[:10]:
             encoder.encode_queries([q])  # warm-up
         times = []
