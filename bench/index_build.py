@@ -140,10 +140,14 @@ def _write(result: dict[str, object], out: Path) -> int:
 
 
 def _cold(items: list[Item], where: Path, encoder: Encoder, segmenter: Segmenter) -> dict:
+    """items/s, and the process's CPU seconds per wall second: far below 1 (one thread) when
+    a neighbour takes the cores, so figures from such a run are compared as ratios only."""
+    cpu = time.process_time()
     took = _timed(f"cold build ({encoder.model_id})", lambda: build_index(
         items, Settings(index_dir=where), encoder, segmenter, incremental=False))  # fmt: skip
     return {"items": len(items), "seconds": round(took, 1),
-            "items_per_s": round(len(items) / took, 1)}  # fmt: skip
+            "items_per_s": round(len(items) / took, 1),
+            "cpu_share": round((time.process_time() - cpu) / took, 2)}  # fmt: skip
 
 
 def _compare(kinds: str, base: EncoderSettings, items: list[Item], work: Path,
