@@ -5,8 +5,9 @@ committed). The BERT graph is written directly with `onnx.helper` from the dequa
 weights, so the export needs `onnx` and `onnxruntime` but not torch. The linear layers are
 then quantised by `onnxruntime.quantization.quantize_dynamic` (int8 weights per output
 channel, activations quantised at run time), except the layers the recipe keeps in fp32;
-the two attention products, whose operands are both activations, always stay fp32. The word embeddings (250,037 × 384, 96 % of the parameters) are
-stored as int8 rows with one fp32 scale each, so the file is ~120 MB instead of ~470 MB.
+the two attention products, whose operands are both activations, always stay fp32. The
+word embeddings (250,037 × 384, 96 % of the parameters) are stored as int8 rows with one
+fp32 scale each, so the file is ~120–145 MB instead of ~470 MB.
 """
 
 from __future__ import annotations
