@@ -181,3 +181,13 @@ def test_the_factory_builds_the_onnx_encoder_from_settings(tmp_path: Path) -> No
     vectors = encoder.encode_queries(["ab", "b"])
     assert vectors.shape == (2, 16)
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+
+
+def test_exporting_without_onnx_names_the_extra(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from zwfw.models.encoders.onnx_export import export_weights
+
+    monkeypatch.setitem(sys.modules, "onnx", None)
+    with pytest.raises(MissingDependency, match=r"pip install 'zwfw\[onnx\]'"):
+        export_weights(_tiny(), tmp_path)
