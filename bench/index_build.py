@@ -11,6 +11,12 @@ Run from the repository root:  .venv/bin/python bench/index_build.py [--cold N] 
    and `build_index` runs again as `zwfw index` does. Every changed passage is encoded by the
    real e5 model (the table has no vector for it); everything else comes from the serving
    build. Reports the wall time and how many passages were encoded.
+
+`--encoders e5,e5_onnx` runs the cold build once per encoder kind, back to back in the same
+process (so the two figures share the machine's load), and also times the encoding of the
+120 `items_dev` queries one at a time (the uncached search path's cost). The ONNX encoder's
+folder is `ZWFW_ENCODER__MODEL_PATH`, or `zwfw models export-onnx`'s default. `--size 0`
+skips the seed and the rebuild.
 """
 
 from __future__ import annotations
@@ -30,7 +36,7 @@ import numpy as np
 from _synthetic import DerivedVectorEncoder, passage_of, synthesize, vector_table
 
 from zwfw.core.records import Item
-from zwfw.core.settings import EncoderSettings, Settings
+from zwfw.core.settings import EncoderKind, EncoderSettings, Settings
 from zwfw.indexer import build_index, load_sources
 from zwfw.indexer.check import check_index
 from zwfw.models import Segmenter
@@ -73,6 +79,7 @@ def main() -> int:
     ap.add_argument("--size", type=int, default=100_000, help="items in the rebuild")
     ap.add_argument("--changed", type=float, default=0.01, help="share changed before rebuild")
     ap.add_argument("--threads", type=int, default=1, help="encoder threads")
+    ap.add_argument("--encoders", default="", help="compare cold builds: e.g. e5,e5_onnx")
     ap.add_argument("--work-dir", type=Path, default=None)
     ap.add_argument("--out", type=Path, default=HERE / "results" / "index_build.json")
     args = ap.parse_args()
@@ -82,17 +89,20 @@ def main() -> int:
         return 0
     real = [r for r in load_sources([source]).records if isinstance(r, Item)]
     segmenter = Segmenter()
-    encoder = Counting(create_encoder(EncoderSettings(threads=args.threads)).inner)
+    configured = Settings().encoder.model_copy(update={"threads": args.threads})
+    encoder = Counting(create_encoder(configured).inner)
     work = Path(args.work_dir or tempfile.mkdtemp(prefix="zwfw-index-bench-"))
     result: dict[str, object] = {"machine": platform.machine(), "cpus": os.cpu_count(),
-                                 "encoder_threads": args.threads}  # fmt: skip
+                                 "encoder_threads": args.threads,
+                                 "encoder": encoder.model_id}  # fmt: skip
 
     cold = real[: args.cold]
-    cold_settings = Settings(index_dir=work / "cold")
-    took = _timed("cold build", lambda: build_index(
-        cold, cold_settings, encoder, segmenter, incremental=False))  # fmt: skip
-    result["cold"] = {"items": len(cold), "seconds": round(took, 1),
-                      "items_per_s": round(len(cold) / took, 1)}  # fmt: skip
+    if args.encoders:  # instead of the configured encoder's cold build
+        result["compare"] = _compare(args.encoders, configured, cold, work, segmenter)
+    else:
+        result["cold"] = _cold(cold, work / "cold", encoder, segmenter)
+    if args.size <= 0:
+        return _write(result, args.out)
 
     synthetic = synthesize(real, args.size)
     items = [*real, *(item for item, _ in synthetic)]
@@ -119,10 +129,47 @@ def main() -> int:
         "other_seconds": round(took - encoder.seconds, 1),
         "consistent": report.consistent,
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+    return _write(result, args.out)
+
+
+def _write(result: dict[str, object], out: Path) -> int:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
     print(json.dumps(result, ensure_ascii=False, indent=2))
     return 0
+
+
+def _cold(items: list[Item], where: Path, encoder: Encoder, segmenter: Segmenter) -> dict:
+    """items/s, and the process's CPU seconds per wall second: far below 1 (one thread) when
+    a neighbour takes the cores, so figures from such a run are compared as ratios only."""
+    cpu = time.process_time()
+    took = _timed(f"cold build ({encoder.model_id})", lambda: build_index(
+        items, Settings(index_dir=where), encoder, segmenter, incremental=False))  # fmt: skip
+    return {"items": len(items), "seconds": round(took, 1),
+            "items_per_s": round(len(items) / took, 1),
+            "cpu_share": round((time.process_time() - cpu) / took, 2)}  # fmt: skip
+
+
+def _compare(kinds: str, base: EncoderSettings, items: list[Item], work: Path,
+             segmenter: Segmenter) -> dict[str, object]:  # fmt: skip
+    """Cold build and single-query encoding per encoder kind, in one process."""
+    dev = SHARED / "eval" / "items_dev.jsonl"
+    queries = [json.loads(line)["query"] for line in dev.open(encoding="utf-8")]
+    out: dict[str, object] = {}
+    for kind in kinds.split(","):
+        encoder = create_encoder(base.model_copy(update={"kind": EncoderKind(kind)})).inner
+        for q in queries[:10]:
+            encoder.encode_queries([q])  # warm-up
+        times = []
+        for q in queries:
+            start = time.perf_counter()
+            encoder.encode_queries([q])
+            times.append(time.perf_counter() - start)
+        row = _cold(items, work / f"cold-{kind}", encoder, segmenter)
+        row["query_encode_p50_ms"] = round(float(np.median(times)) * 1000, 2)
+        row["query_encode_p90_ms"] = round(float(np.percentile(times, 90)) * 1000, 2)
+        out[encoder.model_id] = row
+    return out
 
 
 if __name__ == "__main__":

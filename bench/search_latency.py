@@ -215,8 +215,10 @@ def print_size(r: dict[str, Any]) -> None:
 
 
 def encoder_settings() -> EncoderSettings:
-    """One e5 thread and no query cache: the uncached measurement; the cached one wraps it."""
-    return EncoderSettings(threads=1, query_cache_size=0)
+    """One encoder thread and no query cache: the uncached measurement; the cached one wraps
+    it. The encoder is the configured one (ZWFW_ENCODER__KIND, e5 unless set), so the ONNX
+    encoder is measured with ZWFW_ENCODER__KIND=e5_onnx."""
+    return Settings().encoder.model_copy(update={"threads": 1, "query_cache_size": 0})
 
 
 def machine() -> dict[str, Any]:

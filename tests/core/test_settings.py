@@ -35,7 +35,7 @@ def test_an_invalid_value_fails_at_start_up_naming_the_setting(
 
 def test_an_unknown_encoder_kind_lists_the_valid_ones(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ZWFW_ENCODER__KIND", "bert")
-    with pytest.raises(ValidationError, match="'e5' or 'sentence_transformers'"):
+    with pytest.raises(ValidationError, match="'e5', 'e5_onnx' or 'sentence_transformers'"):
         Settings()
 
 

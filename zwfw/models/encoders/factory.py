@@ -14,6 +14,12 @@ def create_encoder(settings: EncoderSettings) -> CachedEncoder:
         from zwfw.models.encoders.e5 import E5Encoder
 
         inner = E5Encoder(threads=settings.threads, batch_size=settings.batch_size)
+    elif settings.kind is EncoderKind.E5_ONNX:
+        from zwfw.models.encoders.e5_onnx import E5OnnxEncoder
+        from zwfw.models.encoders.onnx_export import default_onnx_dir
+
+        folder = settings.model_path or default_onnx_dir()
+        inner = E5OnnxEncoder(folder, threads=settings.threads, batch_size=settings.batch_size)
     else:
         from zwfw.models.encoders.sentence_transformers import SentenceTransformerEncoder
 
