@@ -33,6 +33,7 @@ from zwfw.api.routes import (
 )  # fmt: skip
 from zwfw.core.errors import ZwfwError
 from zwfw.core.settings import Settings, get_settings
+from zwfw.ops import Ops
 from zwfw.runtime import Runtime, load_runtime
 
 log = logging.getLogger(__name__)
@@ -70,17 +71,19 @@ def _refresh_loop(app: FastAPI, settings: Settings, stop: threading.Event) -> No
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Loads the index in a background thread so /healthz answers at once and /readyz says
-    503 until the index is usable."""
+    """Builds the services: on the runtime passed to `create_app`, or on one loaded in a
+    background thread, so /healthz answers at once and /readyz says 503 until the index is
+    usable. At the end it closes what it built, and a runtime only when it loaded it."""
     settings: Settings = app.state.settings
     if reason := settings.personal.disabled_reason():
         log.warning("personal space disabled: %s", reason)
     owns_ops = services.start_ops(app)
-    if getattr(app.state, "runtime", None) is not None:
-        services.connect_ops(app, app.state.runtime)
+    given: Runtime | None = app.state.given_runtime
     stop = threading.Event()
     thread = None
-    if getattr(app.state, "runtime", None) is None:
+    if given is not None:
+        services.attach(app, given, owned=False)
+    else:
         thread = threading.Thread(target=_refresh_loop, args=(app, settings, stop), daemon=True)
         thread.start()
     try:
@@ -92,11 +95,16 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         services.detach(app)
         if owns_ops:
             app.state.ops.close()
+            app.state.ops = None
 
 
-def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
-    """The app; pass `runtime` to serve an already-loaded index (tests, embedding).
-    Unusable settings (a database under a file, …) raise `ConfigError` here, at start-up."""
+def create_app(
+    settings: Settings | None = None, runtime: Runtime | None = None, ops: Ops | None = None
+) -> FastAPI:
+    """The app; pass `runtime` to serve an already-loaded index, `ops` to use an operations
+    container of your own (tests, embedding): the caller keeps them and closes them. Unusable
+    settings (a database under a file, …) raise `ConfigError` here, at start-up. Services are
+    built when the app starts (its lifespan)."""
     settings = settings or get_settings()
     settings.check_paths()
     app = FastAPI(
@@ -110,11 +118,12 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         responses=errors.responses(400, 413, 422, 503),
     )
     app.state.settings = settings
+    app.state.given_runtime = runtime
     services.empty(app)
-    app.state.ops = None
-    if runtime is not None:
-        services.attach(app, runtime)
+    app.state.ops = ops
     app.state.load_error = None
+    app.state.page_filters = services.BuildCache()
+    app.state.reported_problems = []
 
     errors.install(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.api.max_body_bytes)
