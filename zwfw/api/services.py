@@ -118,6 +118,16 @@ def connect_ops(app: FastAPI, runtime: Runtime) -> None:
     runtime.refresh_derived()
 
 
+def _disconnect_ops(runtime: Runtime) -> None:
+    """Undo `connect_ops` on a runtime the caller keeps: it must not time into, or read
+    popular queries from, an operations container this app is about to close."""
+    from zwfw.ops import TimedEncoder
+
+    if isinstance(runtime.search.encoder, TimedEncoder):
+        runtime.search.encoder = runtime.search.encoder.inner
+    runtime.popular_queries = None
+
+
 POPULAR_DAYS, POPULAR_MIN_COUNT, POPULAR_LIMIT = 30, 3, 500
 
 
@@ -264,6 +274,8 @@ def detach(app: FastAPI) -> None:
         closers.append(services.personal.close)
     if services.owns_runtime:
         closers.append(services.runtime.close)
+    else:
+        _disconnect_ops(services.runtime)
     for close in closers:
         with suppress(Exception):
             close()
