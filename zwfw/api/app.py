@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -37,8 +38,7 @@ from zwfw.ops import Ops
 from zwfw.runtime import Runtime, load_runtime
 
 log = logging.getLogger(__name__)
-REFRESH_SECONDS = 1.0
-DERIVED_EVERY_TICKS = 3600  # hourly: completions from the query log follow what people type
+DERIVED_EVERY_SECONDS = 3600.0  # hourly: completions from the query log follow what people type
 
 
 def _load(app: FastAPI, settings: Settings) -> None:
@@ -54,16 +54,22 @@ def _load(app: FastAPI, settings: Settings) -> None:
 
 
 def _refresh_loop(app: FastAPI, settings: Settings, stop: threading.Event) -> None:
-    """Load the index, then pick up builds and updates written by other processes."""
+    """Load the index, then pick up what other processes changed, every
+    `ZWFW_STATE_POLL_SECONDS`: builds and updates of the shared index (FAQ edits of another
+    replica), and the synonyms' version row, read here so that a query seldom pays for it."""
     _load(app, settings)
-    ticks = 0
-    while not stop.wait(REFRESH_SECONDS):
-        ticks += 1
+    derived_at = time.monotonic()
+    while not stop.wait(settings.state_poll_seconds):
         runtime: Runtime | None = getattr(app.state, "runtime", None)
         try:
             if runtime is None:
                 _load(app, settings)
-            elif not runtime.refresh_if_changed() and ticks % DERIVED_EVERY_TICKS == 0:
+                continue
+            runtime.synonyms.snapshot()
+            if runtime.refresh_if_changed():
+                derived_at = time.monotonic()  # a reload derives anew
+            elif time.monotonic() - derived_at >= DERIVED_EVERY_SECONDS:
+                derived_at = time.monotonic()
                 runtime.refresh_derived()  # new popular queries become completions
         except ZwfwError as exc:
             log.error("index refresh failed, still serving the previous one: %s", exc.message)
