@@ -137,7 +137,7 @@ class Runtime:
     def refresh_if_changed(self) -> bool:
         """Reopen the index when another process switched builds or updated this one.
 
-        Called about once a second by the server, so `zwfw index` and `zwfw upsert` run
+        Called every `ZWFW_STATE_POLL_SECONDS` (0.25 s) by the server, so `zwfw index` and `zwfw upsert` run
         beside a live server take effect without a restart. An update that a killed writer
         left half done is rolled forward here when no other writer holds the lock.
         """
