@@ -63,10 +63,10 @@ def _handler_app(extra: Callable[[Request, SearchPage], None] | None) -> FastAPI
 
 def build_apps(work: Path) -> tuple[dict[str, FastAPI], Ops, sqlite3.Connection]:
     ops = create_ops(open_storage(Settings(state_db=work / "ops.sqlite")), {})
-    on = _handler_app(lambda request, page: observability.log_search_turn(request, page, 0))
+    on = _handler_app(lambda request, page: observability.log_search_turn(ops, request, page, 0))
     observability.install(on)
     on.state.ops = ops
-    quiet = _handler_app(lambda request, page: observability.log_search_turn(request, page, 0))
+    quiet = _handler_app(lambda request, page: observability.log_search_turn(ops, request, page, 0))
     observability.install(quiet, log_requests=False)
     quiet.state.ops = ops
 

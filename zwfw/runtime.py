@@ -137,9 +137,10 @@ class Runtime:
     def refresh_if_changed(self) -> bool:
         """Reopen the index when another process switched builds or updated this one.
 
-        Called about once a second by the server, so `zwfw index` and `zwfw upsert` run
-        beside a live server take effect without a restart. An update that a killed writer
-        left half done is rolled forward here when no other writer holds the lock.
+        Called every `ZWFW_STATE_POLL_SECONDS` (0.25 s) by the server, so `zwfw index` and
+        `zwfw upsert` run beside a live server (or another replica's FAQ edit) take effect
+        without a restart. An update that a killed writer left half done is rolled forward
+        here when no other writer holds the lock.
         """
         _recover_if_free(self.settings)
         stamp = _stamp(self.settings.index_dir)

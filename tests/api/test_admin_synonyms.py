@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from fastapi import FastAPI
+from api_apps import client_with
 from fastapi.testclient import TestClient
 
-from zwfw.api import errors
 from zwfw.api.auth import hash_token
-from zwfw.api.routes.admin_synonyms import router
+from zwfw.api.deps import get_synonyms
 from zwfw.core.settings import AdminSettings, Settings
 from zwfw.search.synonyms import SynonymStore
 from zwfw.storage import Storage
@@ -22,13 +21,7 @@ AUTH = {"Authorization": f"Bearer {TOKEN}"}
 AUTHOR = "admin-" + hash_token(TOKEN).removeprefix("sha256:")[:8]
 
 
-def _app(store: SynonymStore | None) -> FastAPI:
-    app = FastAPI()
-    errors.install(app)
-    app.include_router(router)
-    app.state.settings = Settings(admin=AdminSettings(token_hashes=[hash_token(TOKEN)]))
-    app.state.synonyms = store
-    return app
+SETTINGS = Settings(admin=AdminSettings(token_hashes=[hash_token(TOKEN)]))
 
 
 @pytest.fixture
@@ -39,7 +32,7 @@ def store(sqlite_storage: Storage) -> Iterator[SynonymStore]:
 
 @pytest.fixture
 def client(store: SynonymStore) -> Iterator[TestClient]:
-    with TestClient(_app(store)) as c:
+    with client_with(SETTINGS, {get_synonyms: store}) as c:
         yield c
 
 
@@ -75,9 +68,7 @@ def test_every_admin_route_needs_a_valid_bearer_token(
 
 
 def test_no_configured_token_means_no_admin_access(store: SynonymStore) -> None:
-    app = _app(store)
-    app.state.settings = Settings()
-    with TestClient(app) as c:
+    with client_with(Settings(), {get_synonyms: store}) as c:
         assert c.get(URL, headers=AUTH).json()["code"] == "unauthorized"
 
 
@@ -179,6 +170,7 @@ def test_the_page_size_is_capped_at_200(client: TestClient) -> None:
 
 
 def test_without_a_loaded_store_the_api_answers_503() -> None:
-    with TestClient(_app(None)) as c:
+    with client_with(SETTINGS, {}) as c:
         response = c.get(URL, headers=AUTH)
-    assert response.status_code == 503 and response.json()["detail"] == "synonyms are not loaded"
+    assert response.status_code == 503 and response.json()["code"] == "index_not_ready"
+    assert "loading" in response.json()["detail"]

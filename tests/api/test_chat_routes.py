@@ -9,12 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi import FastAPI
+from api_apps import client_with
 from fastapi.testclient import TestClient
 
-from zwfw.api import errors
 from zwfw.api.auth import hash_token
-from zwfw.api.routes import admin_faq, chat
+from zwfw.api.deps import get_chat, get_faq_admin
 from zwfw.chat import create_chat_service, create_faq_admin
 from zwfw.core.settings import AdminSettings, Settings
 from zwfw.runtime import Runtime
@@ -32,27 +31,23 @@ NEW_FAQ = {
 }
 
 
-def _app(runtime: Runtime | None, tmp_path: Path) -> FastAPI:
-    app = FastAPI()
-    errors.install(app)
-    app.include_router(chat.router)
-    app.include_router(admin_faq.router)
-    app.state.settings = Settings(admin=AdminSettings(token_hashes=[hash_token(TOKEN)]))
-    app.state.chat = app.state.faq_admin = None
-    if runtime is not None:
-        storage = Storage(f"sqlite:///{tmp_path / 'state.sqlite'}")
-        migrate(storage)
-        app.state.chat = create_chat_service(None, runtime.search, runtime.qa)
-        app.state.faq_admin = create_faq_admin(
-            storage, lambda: runtime.index.docs, runtime.upsert, runtime.delete
-        )
-    return app
+SETTINGS = Settings(admin=AdminSettings(token_hashes=[hash_token(TOKEN)]))
 
 
 @pytest.fixture
 def client(writable_runtime: Runtime, tmp_path: Path) -> Iterator[TestClient]:
-    with TestClient(_app(writable_runtime, tmp_path)) as c:
+    """The assistant and the FAQ editor on the writable demo index, swapped into the app."""
+    storage = Storage(f"sqlite:///{tmp_path / 'state.sqlite'}")
+    migrate(storage)
+    runtime = writable_runtime
+    chat = create_chat_service(None, runtime.search, runtime.qa)
+    faq_admin = create_faq_admin(
+        storage, lambda: runtime.index.docs, runtime.upsert, runtime.delete
+    )
+    with client_with(SETTINGS, {get_chat: chat, get_faq_admin: faq_admin}) as c:
         yield c
+    faq_admin.close()
+    storage.close()
 
 
 def _say(
@@ -93,8 +88,8 @@ def test_an_invalid_chat_request_is_422(client: TestClient, body: dict[str, str]
     assert response.status_code == 422 and response.json()["code"] == "invalid_request"
 
 
-def test_without_a_loaded_assistant_chat_answers_503(tmp_path: Path) -> None:
-    with TestClient(_app(None, tmp_path)) as c:
+def test_without_a_loaded_assistant_chat_answers_503() -> None:
+    with client_with(SETTINGS, {}) as c:
         response = c.post("/v1/chat", json={"message": "你好"})
         assert response.status_code == 503 and response.json()["code"] == "index_not_ready"
         assert c.get("/v1/admin/faq", headers=AUTH).status_code == 503

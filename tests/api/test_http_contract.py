@@ -18,17 +18,8 @@ ERROR_KEYS = {"type", "title", "status", "code", "detail", "request_id"}
 @pytest.fixture(scope="module")
 def client(demo_runtime: Runtime) -> Iterator[TestClient]:
     app = create_app(demo_runtime.settings, runtime=demo_runtime)
-    app.router.lifespan_context = _no_close  # the session runtime outlives this module
     with TestClient(app) as c:
         yield c
-
-
-from contextlib import asynccontextmanager  # noqa: E402
-
-
-@asynccontextmanager
-async def _no_close(app: object) -> Iterator[None]:  # type: ignore[misc]
-    yield
 
 
 def test_health_and_readiness(client: TestClient) -> None:

@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from fastapi import FastAPI
+from api_apps import client_with
 from fastapi.testclient import TestClient
 
-from zwfw.api import errors
 from zwfw.api.auth import hash_token
-from zwfw.api.routes import admin_nav, nav
+from zwfw.api.deps import get_nav
 from zwfw.core.settings import AdminSettings, Settings
-from zwfw.nav import NavService, create_nav_service
+from zwfw.nav import create_nav_service
 from zwfw.runtime import Runtime
 from zwfw.storage import Storage
 
@@ -23,20 +22,13 @@ ADMIN = "/v1/admin/nav"
 GZ_MARRIAGE = "11440100MB2C63962G3440708601001"
 
 
-def _app(service: NavService | None) -> FastAPI:
-    app = FastAPI()
-    errors.install(app)
-    app.include_router(nav.router)
-    app.include_router(admin_nav.router)
-    app.state.settings = Settings(admin=AdminSettings(token_hashes=[hash_token(TOKEN)]))
-    app.state.nav = service
-    return app
+SETTINGS = Settings(admin=AdminSettings(token_hashes=[hash_token(TOKEN)]))
 
 
 @pytest.fixture
 def client(sqlite_storage: Storage, demo_runtime: Runtime) -> Iterator[TestClient]:
     service = create_nav_service(sqlite_storage, demo_runtime.search)
-    with TestClient(_app(service)) as c:
+    with client_with(SETTINGS, {get_nav: service}) as c:
         yield c
     service.close()
 
@@ -80,9 +72,10 @@ def test_bad_requests_get_the_one_error_shape(
 
 
 def test_without_a_loaded_service_navigation_answers_503() -> None:
-    with TestClient(_app(None)) as c:
+    with client_with(SETTINGS, {}) as c:
         response = c.post("/v1/nav", json={"need": "身份证"})
-    assert response.status_code == 503 and response.json()["detail"] == "navigation is not loaded"
+    assert response.status_code == 503 and response.json()["code"] == "index_not_ready"
+    assert "loading" in response.json()["detail"]
 
 
 @pytest.mark.parametrize("path", ["/bundles", "/hints", "/bundles/birth", "/history"])

@@ -6,17 +6,18 @@ import io
 import json
 import logging
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi import FastAPI, Request
+from api_apps import client_with
 from fastapi.testclient import TestClient
 from ops.pii_samples import PII_QUERIES, SECRETS
 from prometheus_client.parser import text_string_to_metric_families
 
-from zwfw.api import errors, observability
-from zwfw.api.routes import analytics, curation, metrics, ratings
+from zwfw.api.deps import get_search
+from zwfw.core.settings import Settings
 from zwfw.ops import JsonFormatter, Ops, Publishers, create_ops, hash_token
 from zwfw.search import SearchHit, SearchPage
 from zwfw.storage import Storage, migrate
@@ -29,24 +30,21 @@ ANALYTICS = "/v1/admin/analytics"
 log = logging.getLogger("zwfw.test.search")
 
 
-def _app(ops: Ops) -> FastAPI:
-    app = FastAPI()
-    errors.install(app)
-    observability.install(app)
-    for router in (ratings.router, analytics.router, curation.router, metrics.router):
-        app.include_router(router)
-    app.state.ops = ops
+class _LoggingSearch:
+    """Stands in for the search service behind the real route: it logs inside the request,
+    as the real one may, and returns three hits (none for 火星)."""
 
-    @app.get("/v1/search")
-    def search(q: str, request: Request) -> dict[str, str]:
-        """Stands in for the search route, wired the way docs/operations.md says."""
+    def search(self, q: str, filters: object, page: int = 1, size: int = 10) -> SearchPage:
         log.info("search for %s", q)
         hits = [SearchHit(f"item-{i}", "item", "t", 1.0, "", {}, "d", None, None) for i in range(3)]
-        page = SearchPage(q, 0 if "火星" in q else 3, 12.0, [] if "火星" in q else hits)
-        observability.log_search_turn(request, page, offset=0)
-        return {"ok": "yes"}
+        return SearchPage(q, 0 if "火星" in q else 3, 12.0, [] if "火星" in q else hits)
 
-    return app
+
+@contextmanager
+def _client(ops: Ops) -> Iterator[TestClient]:
+    """The real app on the test's operations container, with the search service swapped."""
+    with client_with(Settings(), {get_search: _LoggingSearch()}, ops=ops) as c:
+        yield c
 
 
 @pytest.fixture
@@ -79,7 +77,7 @@ def logs() -> Iterator[io.StringIO]:
 
 @pytest.fixture
 def client(ops: Ops, logs: io.StringIO) -> Iterator[TestClient]:
-    with TestClient(_app(ops)) as c:
+    with _client(ops) as c:
         yield c
 
 
@@ -300,7 +298,7 @@ def test_metrics_are_valid_prometheus_text_with_route_templates(
 def test_two_apps_keep_separate_metrics(tmp_path: Path) -> None:
     first, second = (create_ops(_migrated(tmp_path / n), {}) for n in ("a", "b"))
     try:
-        with TestClient(_app(first)) as c:
+        with _client(first) as c:
             c.get("/v1/search", params={"q": "护照"})
         assert b"/v1/search" not in second.metrics.render()[0]
     finally:

@@ -9,12 +9,11 @@ from pathlib import Path
 
 import jwt
 import pytest
-from fastapi import FastAPI
+from api_apps import client_with
 from fastapi.testclient import TestClient
 
-from zwfw.api import errors
 from zwfw.api.auth import hash_token
-from zwfw.api.routes.personal import router
+from zwfw.api.deps import get_personal
 from zwfw.core.records import Item, Policy
 from zwfw.core.settings import AdminSettings, PersonalSettings, Settings
 from zwfw.indexer import load_sources
@@ -61,12 +60,8 @@ def service(sqlite_storage: Storage) -> Iterator[PersonalService]:
 
 @pytest.fixture
 def client(service: PersonalService) -> Iterator[TestClient]:
-    app = FastAPI()
-    errors.install(app)
-    app.include_router(router)
-    app.state.settings = Settings(admin=AdminSettings(token_hashes=[hash_token("admin-s3cret")]))
-    app.state.personal = service
-    with TestClient(app) as c:
+    settings = Settings(admin=AdminSettings(token_hashes=[hash_token("admin-s3cret")]))
+    with client_with(settings, {get_personal: service}) as c:
         yield c
 
 
@@ -203,10 +198,7 @@ def test_without_a_loaded_personal_space_the_routes_answer_503(
     keys: dict[str, str], code: str
 ) -> None:
     """Switched off by configuration (do not retry) is told apart from still loading."""
-    app = FastAPI()
-    errors.install(app)
-    app.include_router(router)
-    app.state.settings = Settings(personal=PersonalSettings(**keys))  # type: ignore[arg-type]
-    with TestClient(app) as c:
+    settings = Settings(personal=PersonalSettings(**keys))  # type: ignore[arg-type]
+    with client_with(settings, {}) as c:
         response = c.get("/v1/users/alice/profile", headers=_auth("alice"))
     assert response.status_code == 503 and response.json()["code"] == code

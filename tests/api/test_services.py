@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from fastapi import FastAPI
+from fastapi.testclient import TestClient
 
-from zwfw.api import services
+from zwfw.api import create_app, services
 from zwfw.core.settings import PersonalSettings, Settings
 from zwfw.runtime import Runtime
 from zwfw.search.filters import SearchFilters
@@ -40,13 +40,14 @@ def test_a_configured_personal_space_shares_the_state_database(
     assert built.personal is not None and built.personal.storage is built.storage
 
 
-def test_detach_leaves_a_runtime_the_caller_passed_in_open(
+def test_the_app_leaves_a_runtime_the_caller_passed_in_open_and_unwired(
     writable_runtime: Runtime, tmp_path: Path
 ) -> None:
-    app = FastAPI()
-    app.state.settings = _settings(tmp_path, writable_runtime, "a-long-enough-id-salt")
-    app.state.ops = None
-    services.attach(app, writable_runtime)
-    services.detach(app)
+    settings = _settings(tmp_path, writable_runtime, "a-long-enough-id-salt")
+    with TestClient(create_app(settings, runtime=writable_runtime)) as client:
+        assert client.get("/v1/search", params={"q": "护照"}).status_code == 200
+        assert writable_runtime.popular_queries is not None  # fed by the app's query log
     page = writable_runtime.search.search("护照", SearchFilters())
     assert page.total > 0  # still open: the runtime is the caller's, not the app's
+    # and no longer tied to the closed app: no popular queries, no reload listener
+    assert writable_runtime.popular_queries is None and writable_runtime.listeners == []

@@ -2,32 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
+from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
 
 from zwfw.api import create_app
 from zwfw.runtime import Runtime
-from zwfw.search.suggest import build_suggester
 
 ERROR_KEYS = {"type", "title", "status", "code", "detail", "request_id"}
 
 
-@asynccontextmanager
-async def _no_close(app: object) -> AsyncIterator[None]:
-    yield  # the session runtime outlives this module
-
-
 @pytest.fixture(scope="module")
 def client(demo_runtime: Runtime) -> Iterator[TestClient]:
-    if getattr(demo_runtime, "suggester", None) is None:  # until load_runtime builds one
-        object.__setattr__(
-            demo_runtime, "suggester", build_suggester(demo_runtime.index.docs.iter_all())
-        )
     app = create_app(demo_runtime.settings, runtime=demo_runtime)
-    app.router.lifespan_context = _no_close
     with TestClient(app) as c:
         yield c
 

@@ -18,7 +18,13 @@ from zwfw.core.settings import Settings, VectorSettings
 from zwfw.indexer import build_index, upsert
 from zwfw.indexer.check import check_index
 from zwfw.indexer.journal import Change, apply, intent_path, pending, write_intent
-from zwfw.indexer.lock import FileWriterLock, IndexBusy, PgAdvisoryLock, create_writer_lock
+from zwfw.indexer.lock import (
+    FileWriterLock,
+    IndexBusy,
+    PgAdvisoryLock,
+    WriterLock,
+    create_writer_lock,
+)
 from zwfw.indexer.recovery import partial_builds, recover, writing
 from zwfw.models import Segmenter
 from zwfw.search import open_current
@@ -169,14 +175,26 @@ def test_the_file_lock_refuses_a_second_writer_and_frees_when_its_holder_is_kill
     lock.release()
 
 
-def test_the_writer_lock_is_reentrant_within_one_holder(tmp_path: Path) -> None:
-    lock = FileWriterLock(tmp_path)
+@pytest.mark.parametrize("kind", ["file", "postgres"])
+def test_the_writer_lock_is_reentrant_within_one_holder(tmp_path: Path, kind: str) -> None:
+    lock = _lock(kind, tmp_path)
     lock.acquire("a", 0)
     lock.acquire("a", 0)
     lock.release()
     assert lock.held
+    other = _lock(kind, tmp_path)
+    with pytest.raises(IndexBusy):
+        other.acquire("b", 0)  # still held by the outer acquire
     lock.release()
     assert not lock.held
+    other.acquire("b", 0)  # the last release let it go
+    other.release()
+
+
+def _lock(kind: str, index_dir: Path) -> WriterLock:
+    if kind == "file":
+        return FileWriterLock(index_dir)
+    return PgAdvisoryLock(_postgres_url(), index_dir)
 
 
 def _postgres_url() -> str:

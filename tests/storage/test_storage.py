@@ -3,7 +3,6 @@ version rows, and the key-value store, on both databases."""
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import threading
 from pathlib import Path
@@ -106,17 +105,63 @@ def test_a_locked_sqlite_database_is_backend_unavailable(
         holder.close()
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes read-only files anyway")
-def test_a_read_only_sqlite_database_is_backend_unavailable(tmp_path: Path) -> None:
+def test_a_read_only_sqlite_database_is_backend_unavailable_and_keeps_its_data(
+    tmp_path: Path,
+) -> None:
+    """Opened read-only by SQLite itself (`mode=ro`), which refuses writes as root too, unlike
+    file permissions: the same refusal a read-only mount gives."""
     storage = _sqlite(tmp_path)
+    with storage.transaction("nav") as conn:
+        bump(conn, "nav")
     storage.close()
-    for f in tmp_path.iterdir():
-        f.chmod(0o444)
+    read_only = Storage(f"sqlite:///file:{tmp_path / 'state.sqlite'}?mode=ro&uri=true")
+    assert read_only.path == tmp_path / "state.sqlite"
     with (
-        pytest.raises(BackendUnavailable, match="the nav store"),
-        storage.transaction("nav") as conn,
+        pytest.raises(BackendUnavailable, match=r"the nav store .*readonly"),
+        read_only.transaction("nav") as conn,
     ):
         bump(conn, "nav")
+    with pytest.raises(BackendUnavailable, match="readonly"):
+        read_only.ping()  # readiness fails too
+    with read_only.read("nav") as conn:
+        assert read_version(conn, "nav") == 1  # reads still work; the acknowledged bump is kept
+    read_only.close()
+    assert not Path("file:").exists()  # the URI is not taken for a folder to create
+
+
+def test_a_full_sqlite_database_is_backend_unavailable_and_keeps_what_it_acknowledged(
+    tmp_path: Path,
+) -> None:
+    """`PRAGMA max_page_count` makes SQLite answer SQLITE_FULL ("database or disk is full")
+    exactly as a full disk does, without filling one."""
+    storage = _sqlite(tmp_path)
+    _cap_pages(storage)
+    acknowledged = 0
+    with pytest.raises(BackendUnavailable, match=r"the ratings store .*disk is full"):
+        for i in range(10_000):
+            with storage.transaction("ratings") as conn:
+                conn.execute(sa.insert(ratings).values(_rating(i)))
+            acknowledged += 1
+    with storage.read("ratings") as conn:
+        kept = conn.execute(sa.select(sa.func.count()).select_from(ratings)).scalar()
+    assert kept == acknowledged  # every acknowledged rating, and not the refused one
+    storage.close()
+
+
+def _rating(i: int) -> dict[str, object]:
+    return {"at": 1.0, "target_type": "item", "target_id": f"item-{i:05d}" * 8,
+            "department": "", "tags": "[]", "score": 5}  # fmt: skip
+
+
+def _cap_pages(storage: Storage) -> None:
+    """Every connection of `storage` may not grow the file past its size now."""
+
+    @sa.event.listens_for(storage.engine, "connect")
+    def _cap(dbapi: sqlite3.Connection, _record: object) -> None:
+        pages = dbapi.execute("PRAGMA page_count").fetchone()[0]
+        dbapi.execute(f"PRAGMA max_page_count={pages}")
+
+    storage.engine.dispose()
 
 
 def test_a_state_file_deleted_under_the_server_refuses_edits(tmp_path: Path) -> None:

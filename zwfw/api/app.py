@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -33,11 +34,11 @@ from zwfw.api.routes import (
 )  # fmt: skip
 from zwfw.core.errors import ZwfwError
 from zwfw.core.settings import Settings, get_settings
+from zwfw.ops import Ops
 from zwfw.runtime import Runtime, load_runtime
 
 log = logging.getLogger(__name__)
-REFRESH_SECONDS = 1.0
-DERIVED_EVERY_TICKS = 3600  # hourly: completions from the query log follow what people type
+DERIVED_EVERY_SECONDS = 3600.0  # hourly: completions from the query log follow what people type
 
 
 def _load(app: FastAPI, settings: Settings) -> None:
@@ -53,16 +54,22 @@ def _load(app: FastAPI, settings: Settings) -> None:
 
 
 def _refresh_loop(app: FastAPI, settings: Settings, stop: threading.Event) -> None:
-    """Load the index, then pick up builds and updates written by other processes."""
+    """Load the index, then pick up what other processes changed, every
+    `ZWFW_STATE_POLL_SECONDS`: builds and updates of the shared index (FAQ edits of another
+    replica), and the synonyms' version row, read here so that a query seldom pays for it."""
     _load(app, settings)
-    ticks = 0
-    while not stop.wait(REFRESH_SECONDS):
-        ticks += 1
+    derived_at = time.monotonic()
+    while not stop.wait(settings.state_poll_seconds):
         runtime: Runtime | None = getattr(app.state, "runtime", None)
         try:
             if runtime is None:
                 _load(app, settings)
-            elif not runtime.refresh_if_changed() and ticks % DERIVED_EVERY_TICKS == 0:
+                continue
+            runtime.synonyms.snapshot()
+            if runtime.refresh_if_changed():
+                derived_at = time.monotonic()  # a reload derives anew
+            elif time.monotonic() - derived_at >= DERIVED_EVERY_SECONDS:
+                derived_at = time.monotonic()
                 runtime.refresh_derived()  # new popular queries become completions
         except ZwfwError as exc:
             log.error("index refresh failed, still serving the previous one: %s", exc.message)
@@ -70,17 +77,19 @@ def _refresh_loop(app: FastAPI, settings: Settings, stop: threading.Event) -> No
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Loads the index in a background thread so /healthz answers at once and /readyz says
-    503 until the index is usable."""
+    """Builds the services: on the runtime passed to `create_app`, or on one loaded in a
+    background thread, so /healthz answers at once and /readyz says 503 until the index is
+    usable. At the end it closes what it built, and a runtime only when it loaded it."""
     settings: Settings = app.state.settings
     if reason := settings.personal.disabled_reason():
         log.warning("personal space disabled: %s", reason)
     owns_ops = services.start_ops(app)
-    if getattr(app.state, "runtime", None) is not None:
-        services.connect_ops(app, app.state.runtime)
+    given: Runtime | None = app.state.given_runtime
     stop = threading.Event()
     thread = None
-    if getattr(app.state, "runtime", None) is None:
+    if given is not None:
+        services.attach(app, given, owned=False)
+    else:
         thread = threading.Thread(target=_refresh_loop, args=(app, settings, stop), daemon=True)
         thread.start()
     try:
@@ -92,11 +101,16 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         services.detach(app)
         if owns_ops:
             app.state.ops.close()
+            app.state.ops = None
 
 
-def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
-    """The app; pass `runtime` to serve an already-loaded index (tests, embedding).
-    Unusable settings (a database under a file, …) raise `ConfigError` here, at start-up."""
+def create_app(
+    settings: Settings | None = None, runtime: Runtime | None = None, ops: Ops | None = None
+) -> FastAPI:
+    """The app; pass `runtime` to serve an already-loaded index, `ops` to use an operations
+    container of your own (tests, embedding): the caller keeps them and closes them. Unusable
+    settings (a database under a file, …) raise `ConfigError` here, at start-up. Services are
+    built when the app starts (its lifespan)."""
     settings = settings or get_settings()
     settings.check_paths()
     app = FastAPI(
@@ -110,11 +124,12 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         responses=errors.responses(400, 413, 422, 503),
     )
     app.state.settings = settings
+    app.state.given_runtime = runtime
     services.empty(app)
-    app.state.ops = None
-    if runtime is not None:
-        services.attach(app, runtime)
+    app.state.ops = ops
     app.state.load_error = None
+    app.state.page_filters = services.BuildCache()
+    app.state.reported_problems = []
 
     errors.install(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.api.max_body_bytes)

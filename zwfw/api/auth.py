@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from zwfw.api.deps import SettingsDep
 from zwfw.core.errors import Unauthorized
-from zwfw.core.settings import Settings
 from zwfw.ops.roles import RoleTokens, hash_token
 
 __all__ = ["Admin", "AdminDep", "bearer_token", "hash_token", "require_admin"]
@@ -47,9 +47,8 @@ def _admin_tokens(hashes: tuple[str, ...]) -> RoleTokens:
     return RoleTokens(dict.fromkeys(hashes, "admin"))
 
 
-def require_admin(request: Request, credentials: Credentials) -> Admin:
+def require_admin(settings: SettingsDep, credentials: Credentials) -> Admin:
     """The caller's identity, or 401 when the bearer token is missing or not configured."""
-    settings: Settings = request.app.state.settings
     token = bearer_token(credentials, "an administrator")
     actor = _admin_tokens(tuple(settings.admin.token_hashes)).identify(token)
     if actor is None:

@@ -15,12 +15,11 @@ import re
 import time
 import uuid
 from collections.abc import Sequence
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import FastAPI, Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from zwfw.core.errors import FeatureDisabled
 from zwfw.core.pii import contains_pii
 from zwfw.ops import Ops, RequestEvent, Turn, request_id_var
 from zwfw.qa.service import QaResult
@@ -29,16 +28,6 @@ from zwfw.search import SearchPage
 access_log = logging.getLogger("zwfw.access")
 UNMATCHED = "<unmatched>"
 _STARTED = "zwfw_started"
-
-
-def get_ops(request: Request) -> Ops:
-    ops: Ops | None = getattr(request.app.state, "ops", None)
-    if ops is None:
-        raise FeatureDisabled("operations services are not started")
-    return ops
-
-
-OpsDep = Annotated[Ops, Depends(get_ops)]
 
 
 class ObservabilityMiddleware:
@@ -90,31 +79,40 @@ def install(app: FastAPI, log_requests: bool = True) -> None:
     app.add_middleware(ObservabilityMiddleware, log_requests=log_requests)
 
 
-def log_search_turn(request: Request, page: SearchPage, offset: int) -> None:
-    """Enqueue a search turn (the request path pays for one queue put)."""
+def log_search_turn(ops: Ops | None, request: Request, page: SearchPage, offset: int) -> None:
+    """Enqueue a search turn (the request path pays for one queue put). `ops` is the route's
+    `MaybeOpsDep`: with operations disabled nothing is logged."""
     shown = tuple(hit.id for hit in page.hits)
-    _log_turn(request, "search", page.query, shown, page.total, page.took_ms, offset, None)
+    _log_turn(ops, request, "search", page.query, shown, page.total, page.took_ms, offset, None)
 
 
-def log_qa_turn(request: Request, question: str, result: QaResult, route: str = "qa") -> None:
+def log_qa_turn(
+    ops: Ops | None, request: Request, question: str, result: QaResult, route: str = "qa"
+) -> None:
     """Enqueue a QA or chat turn; latency is measured from the start of the request."""
     shown = tuple(s.id for s in result.sources) + tuple(s.id for s in result.suggestions)
     started = getattr(request.state, _STARTED, None)
     ms = (time.perf_counter() - started) * 1000 if started is not None else 0.0
     total = len(result.sources) + len(result.suggestions)
-    _log_turn(request, route, question, shown, total, ms, 0, result.action)
+    _log_turn(ops, request, route, question, shown, total, ms, 0, result.action)
 
 
 def log_chat_turn(
-    request: Request, message: str, action: str, shown: Sequence[str], session_id: str
+    ops: Ops | None,
+    request: Request,
+    message: str,
+    action: str,
+    shown: Sequence[str],
+    session_id: str,
 ) -> None:
     """Enqueue a chat turn: what was said, the sources and cards shown, the action taken."""
     started = getattr(request.state, _STARTED, None)
     ms = (time.perf_counter() - started) * 1000 if started is not None else 0.0
-    _log_turn(request, "chat", message, shown, len(shown), ms, 0, action, session_id)
+    _log_turn(ops, request, "chat", message, shown, len(shown), ms, 0, action, session_id)
 
 
 def _log_turn(
+    ops: Ops | None,
     request: Request,
     route: str,
     query: str,
@@ -125,7 +123,6 @@ def _log_turn(
     action: str | None,
     session_id: str | None = None,
 ) -> None:
-    ops: Ops | None = getattr(request.app.state, "ops", None)
     if ops is None:
         return
     turn_id = getattr(request.state, "request_id", None) or request_id_var.get() or ""

@@ -1,20 +1,20 @@
 """Builds the services that sit on top of the runtime into one frozen, typed `Services`.
 
-`attach` publishes the container whole as `app.state.services` (the dependencies in
-`api/deps.py` read it), plus, until every route takes its service from `api/deps.py`, the
-same objects as `app.state.<name>`. This is the one place that knows how the services are
-constructed and closed; it closes only what the app created.
+`attach` publishes the container whole as `app.state.services`; routes reach it only through
+the dependency aliases of `api/deps.py`. This is the one place that knows how the services
+are constructed and closed; it closes only what the app created.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 import uuid
 from collections.abc import Callable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, Generic, TypeVar, cast
 
 from fastapi import FastAPI
 
@@ -31,7 +31,9 @@ from zwfw.storage import Storage, open_storage
 from zwfw.storage.kv import KeyValue, open_kv
 
 log = logging.getLogger(__name__)
-SERVICES = ("synonyms", "chat", "faq_admin", "personal", "nav")
+T = TypeVar("T")
+# The citizen page's filter options: (region code, name) pairs and audiences.
+FilterOptions = tuple[list[tuple[str, str]], list[str]]
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,11 @@ def build(settings: Settings, runtime: Runtime, owns_runtime: bool = False) -> S
     storage, sessions = open_storage(settings), open_kv(settings)
     nav = create_nav_service(storage, runtime.search, sessions=sessions)
     chat = create_chat_service(
-        sessions, runtime.search, runtime.qa, settings.chat.session_ttl_seconds, nav=nav,
+        sessions,
+        runtime.search,
+        runtime.qa,
+        settings.chat.session_ttl_seconds,
+        nav=nav,
         settings=settings.chat,
     )
     faq_admin = create_faq_admin(
@@ -71,16 +77,31 @@ def build(settings: Settings, runtime: Runtime, owns_runtime: bool = False) -> S
     )
 
 
+class BuildCache(Generic[T]):
+    """One value derived from the serving index build, computed on first use and again when
+    the build changes (a reload), never per request. Thread-safe."""
+
+    def __init__(self) -> None:
+        self._key: str | None = None
+        self._value: T | None = None
+        self._lock = threading.Lock()
+
+    def get(self, build: str, compute: Callable[[], T]) -> T:
+        with self._lock:
+            if self._value is None or self._key != build:
+                self._value, self._key = compute(), build
+            return self._value
+
+
 def attach(app: FastAPI, runtime: Runtime, owned: bool = False) -> None:
-    """Create every service for a loaded runtime, then publish them, the runtime last, so a
-    request that sees the runtime also sees its services. `owned`: the app loaded the
-    runtime and closes it at shutdown (a runtime passed to `create_app` is the caller's)."""
+    """Create every service for a loaded runtime, wire them to it, then publish the container
+    (the runtime with it), so a request sees either no services or all of them ready.
+    `owned`: the app loaded the runtime and closes it at shutdown (a runtime passed to
+    `create_app` is the caller's)."""
     services = build(app.state.settings, runtime, owned)
-    app.state.services = services
-    for name in SERVICES:
-        setattr(app.state, name, getattr(services, name))
-    runtime.listeners.append(_after_reload(app, runtime.index.build.name))
+    runtime.listeners.append(_FollowBuilds(services))
     connect_ops(app, runtime)
+    app.state.services = services
     app.state.runtime = runtime
 
 
@@ -97,6 +118,16 @@ def connect_ops(app: FastAPI, runtime: Runtime) -> None:
     runtime.refresh_derived()
 
 
+def _disconnect_ops(runtime: Runtime) -> None:
+    """Undo `connect_ops` on a runtime the caller keeps: it must not time into, or read
+    popular queries from, an operations container this app is about to close."""
+    from zwfw.ops import TimedEncoder
+
+    if isinstance(runtime.search.encoder, TimedEncoder):
+        runtime.search.encoder = runtime.search.encoder.inner
+    runtime.popular_queries = None
+
+
 POPULAR_DAYS, POPULAR_MIN_COUNT, POPULAR_LIMIT = 30, 3, 500
 
 
@@ -110,23 +141,23 @@ def _popular(ops: Any) -> list[str]:
     return [r.query for r in rows if r.count >= POPULAR_MIN_COUNT]
 
 
-def _after_reload(app: FastAPI, build: str) -> Callable[[Runtime], None]:
+class _FollowBuilds:
     """After a reload. A new build from `zwfw index` lacks the administrators' FAQ edits:
     apply them again, and give the personal space the new policies and items. An update of
     the same build (another replica's FAQ edit or upsert) already holds them: re-applying
     there would write the index again and make every other replica reload, back and forth."""
-    serving = [build]
 
-    def follow(runtime: Runtime) -> None:
-        if runtime.index.build.name == serving[0]:
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self._serving = services.runtime.index.build.name
+
+    def __call__(self, runtime: Runtime) -> None:
+        if runtime.index.build.name == self._serving:
             return
-        serving[0] = runtime.index.build.name
-        app.state.faq_admin.reapply()
-        personal = getattr(app.state, "personal", None)
-        if personal is not None:
-            personal.reload(*_policies_and_items(runtime))
-
-    return follow
+        self._serving = runtime.index.build.name
+        self.services.faq_admin.reapply()
+        if self.services.personal is not None:
+            self.services.personal.reload(*_policies_and_items(runtime))
 
 
 def _policies_and_items(runtime: Runtime) -> tuple[list[Policy], list[Item]]:
@@ -183,10 +214,11 @@ def start_ops(app: FastAPI) -> bool:
     return True
 
 
-def _service(app: FastAPI, name: str) -> Any:
-    found = getattr(app.state, name, None)
+def _services(app: FastAPI) -> Services:
+    """The loaded services, for a publisher (an approval may come while the index loads)."""
+    found: Services | None = getattr(app.state, "services", None)
     if found is None:
-        raise IndexNotReady(f"the {name} service is not loaded yet")
+        raise IndexNotReady("the index is still loading; publish again when it is ready")
     return found
 
 
@@ -198,7 +230,7 @@ def _faq_publisher(app: FastAPI) -> Callable[[str, str, str], None]:
         from zwfw.core.records import Faq
 
         faq = Faq(id=FaqAdmin.new_id(), question=question, answer=answer)
-        _service(app, "faq_admin").create(faq, author)
+        _services(app).faq_admin.create(faq, author)
 
     return publish
 
@@ -213,7 +245,7 @@ def _hint_publisher(app: FastAPI) -> Callable[[str, str, str, str], None]:
             "bundle_id": target_id if target_type == "bundle" else None,
             "item_ids": [target_id] if target_type != "bundle" else [],
         }
-        _service(app, "nav").admin.save_hint(hint, author)
+        _services(app).nav.admin.save_hint(hint, author)
 
     return publish
 
@@ -222,31 +254,34 @@ def _synonym_publisher(app: FastAPI) -> Callable[[str, Sequence[str], str], None
     """Approved synonym proposals go live through the same store as admin edits."""
 
     def publish(kind: str, terms: Sequence[str], author: str) -> None:
-        store = getattr(app.state, "synonyms", None)
-        if store is None:
-            raise IndexNotReady("synonyms are not loaded")
         rule = SynonymRule(id=None, kind=cast(RuleKind, kind), terms=tuple(terms))
-        store.create(rule, author=author)
+        _services(app).synonyms.create(rule, author=author)
 
     return publish
 
 
 def detach(app: FastAPI) -> None:
     """Close what `attach` opened, and the runtime only when the app loaded it; a failure to
-    close one service does not stop the others."""
+    close one service does not stop the others. The app is then empty again."""
     services: Services | None = getattr(app.state, "services", None)
     if services is None:
         return
+    # A runtime that outlives the app (the caller's) must not call back into closed services.
+    listeners = services.runtime.listeners
+    listeners[:] = [f for f in listeners if getattr(f, "services", None) is not services]
     closers: list[Callable[[], None]] = [services.faq_admin.close, services.nav.close]
     if services.personal is not None:
         closers.append(services.personal.close)
     if services.owns_runtime:
         closers.append(services.runtime.close)
+    else:
+        _disconnect_ops(services.runtime)
     for close in closers:
         with suppress(Exception):
             close()
+    empty(app)
 
 
 def empty(app: FastAPI) -> None:
-    for name in (*SERVICES, "runtime", "services"):
-        setattr(app.state, name, None)
+    """Nothing loaded yet: the dependencies answer `IndexNotReady` until `attach`."""
+    app.state.services = app.state.runtime = None

@@ -69,23 +69,45 @@ def _busy(index_dir: Path, holder: str, timeout: float) -> IndexBusy:
     )
 
 
-class FileWriterLock:
-    """`flock` on a file in the index directory; the holder's description is written into it."""
+class _Reentrant:
+    """The re-entrancy both locks share, written once: the first `acquire` takes the real
+    lock (`_take`), nested ones only count, and the last `release` lets it go (`_drop`). A
+    holder that writes again inside its own write must not wait for itself."""
 
-    def __init__(self, index_dir: Path) -> None:
-        self._dir = index_dir
-        self._path = index_dir / ".writer.lock"
-        self._fd: int | None = None
-        self._depth = 0
+    _depth = 0
 
     @property
     def held(self) -> bool:
         return self._depth > 0
 
     def acquire(self, owner: str, timeout: float) -> None:
-        if self._depth:
-            self._depth += 1
+        if self._depth == 0:
+            self._take(owner, timeout)
+        self._depth += 1
+
+    def release(self) -> None:
+        if self._depth == 0:
             return
+        self._depth -= 1
+        if self._depth == 0:
+            self._drop()
+
+    def _take(self, owner: str, timeout: float) -> None:
+        raise NotImplementedError
+
+    def _drop(self) -> None:
+        raise NotImplementedError
+
+
+class FileWriterLock(_Reentrant):
+    """`flock` on a file in the index directory; the holder's description is written into it."""
+
+    def __init__(self, index_dir: Path) -> None:
+        self._dir = index_dir
+        self._path = index_dir / ".writer.lock"
+        self._fd: int | None = None
+
+    def _take(self, owner: str, timeout: float) -> None:
         self._dir.mkdir(parents=True, exist_ok=True)
         fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o644)
         deadline = time.monotonic() + timeout
@@ -101,13 +123,10 @@ class FileWriterLock:
                 time.sleep(_POLL_SECONDS)
         os.ftruncate(fd, 0)
         os.pwrite(fd, _describe(owner).encode(), 0)
-        self._fd, self._depth = fd, 1
+        self._fd = fd
 
-    def release(self) -> None:
-        if self._depth == 0:
-            return
-        self._depth -= 1
-        if self._depth == 0 and self._fd is not None:
+    def _drop(self) -> None:
+        if self._fd is not None:
             os.ftruncate(self._fd, 0)
             fcntl.flock(self._fd, fcntl.LOCK_UN)
             os.close(self._fd)
@@ -120,7 +139,7 @@ def advisory_key(index_dir: Path) -> int:
     return int.from_bytes(digest, "big", signed=True)
 
 
-class PgAdvisoryLock:
+class PgAdvisoryLock(_Reentrant):
     """A PostgreSQL session advisory lock; the holder's description is kept in
     `application_name`, so the second writer can say who holds the lock."""
 
@@ -129,16 +148,8 @@ class PgAdvisoryLock:
         self._dir = index_dir
         self._key = advisory_key(index_dir)
         self._conn: Any = None
-        self._depth = 0
 
-    @property
-    def held(self) -> bool:
-        return self._depth > 0
-
-    def acquire(self, owner: str, timeout: float) -> None:
-        if self._depth:
-            self._depth += 1
-            return
+    def _take(self, owner: str, timeout: float) -> None:
         conn = self._connect(owner)
         deadline = time.monotonic() + timeout
         while not conn.execute("SELECT pg_try_advisory_lock(%s)", (self._key,)).fetchone()[0]:
@@ -147,13 +158,10 @@ class PgAdvisoryLock:
                 conn.close()
                 raise _busy(self._dir, holder, timeout)
             time.sleep(_POLL_SECONDS * 4)
-        self._conn, self._depth = conn, 1
+        self._conn = conn
 
-    def release(self) -> None:
-        if self._depth == 0:
-            return
-        self._depth -= 1
-        if self._depth == 0 and self._conn is not None:
+    def _drop(self) -> None:
+        if self._conn is not None:
             with contextlib.suppress(Exception):  # a lost session has released it already
                 self._conn.execute("SELECT pg_advisory_unlock(%s)", (self._key,))
             self._conn.close()

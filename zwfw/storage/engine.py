@@ -26,6 +26,9 @@ from zwfw.core.settings import Settings
 # Seconds a SQLite writer waits for another before reporting the store unavailable.
 SQLITE_BUSY_MS = 10_000
 _UNAVAILABLE = (sa.exc.OperationalError, sa.exc.InterfaceError)
+# What `ping` runs inside a transaction it rolls back: on SQLite, a write that changes nothing.
+_PROBE = {True: "UPDATE store_version SET version = version WHERE store = 'synonyms'",
+          False: "SELECT 1"}  # fmt: skip
 
 
 def state_url(settings: Settings) -> str:
@@ -110,10 +113,17 @@ class Storage:
             raise BackendUnavailable(f"the {store} store is unavailable: {_reason(exc)}") from exc
 
     def ping(self) -> None:
-        """For readiness: `BackendUnavailable` unless a write transaction can begin now (on
-        SQLite that takes the write lock, so a read-only or locked file fails here)."""
-        with self.transaction("state") as conn:
-            conn.exec_driver_sql("SELECT 1")
+        """For readiness: `BackendUnavailable` unless the database takes a write now. On
+        SQLite a row is rewritten unchanged and rolled back: `BEGIN IMMEDIATE` alone succeeds
+        on a file opened read-only, and only a page write meets the refusal (or the lock)."""
+        with self.guard("state"):
+            self._check_file("state")
+            with self._writer.connect() as conn:
+                done = conn.begin()
+                try:
+                    conn.exec_driver_sql(_PROBE[self.is_sqlite])
+                finally:
+                    done.rollback()
 
     def erase_freed(self) -> None:
         """After deleting personal data: fold SQLite's write-ahead log into the file and
@@ -168,10 +178,17 @@ def open_storage(settings: Settings) -> Storage:
 
 
 def _sqlite_path(url: str) -> Path | None:
+    """The database file of a SQLite URL, also in the URI form SQLite opens with options
+    (`sqlite:///file:/srv/state.sqlite?mode=ro&uri=true`: a replica that must not write)."""
     parsed = sa.engine.make_url(url)
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
         return None
-    return Path(parsed.database)
+    database = parsed.database
+    if parsed.query.get("uri") == "true" and database.startswith("file:"):
+        database = database.removeprefix("file:").split("?", 1)[0]
+        if database.startswith("//"):  # file://host/path: only the local host is allowed
+            database = "/" + database[2:].split("/", 1)[-1]
+    return Path(database)
 
 
 def _prepare_dir(path: Path) -> None:

@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from zwfw.api.auth import AdminDep, require_admin
+from zwfw.api.deps import FaqAdminDep
 from zwfw.api.errors import responses
 from zwfw.api.schemas import Timestamp
-from zwfw.chat import FaqAdmin, FaqChange, FaqEntry
-from zwfw.core.errors import IndexNotReady
+from zwfw.chat import FaqChange, FaqEntry
 from zwfw.core.records import Faq, parse_record, record_to_dict
 
 router = APIRouter(
@@ -76,16 +76,6 @@ class FaqHistoryPublic(BaseModel):
     at: Timestamp
     before: FaqBody | None
     after: FaqBody | None
-
-
-def get_faq_admin(request: Request) -> FaqAdmin:
-    admin: FaqAdmin | None = getattr(request.app.state, "faq_admin", None)
-    if admin is None:
-        raise IndexNotReady("the FAQ editor is not loaded yet")
-    return admin
-
-
-FaqAdminDep = Annotated[FaqAdmin, Depends(get_faq_admin)]
 
 
 @router.get("", response_model=FaqListPublic)

@@ -12,8 +12,8 @@ from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from zwfw.api.auth import AdminDep, require_admin
+from zwfw.api.deps import NavDep
 from zwfw.api.errors import responses
-from zwfw.api.routes.nav import NavDep
 from zwfw.api.schemas import Timestamp
 from zwfw.nav.bundles import to_dict
 from zwfw.nav.store import NavChange

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from zwfw.api.auth import AdminDep, require_admin
+from zwfw.api.deps import SynonymsDep
 from zwfw.api.errors import responses
 from zwfw.api.schemas import DbId, Timestamp
-from zwfw.core.errors import IndexNotReady
-from zwfw.search.synonyms import RuleKind, SynonymChange, SynonymRule, SynonymStore
+from zwfw.search.synonyms import RuleKind, SynonymChange, SynonymRule
 
 # Every route needs a token, even the reads: rules reveal what administrators are tuning.
 router = APIRouter(
@@ -68,19 +68,9 @@ class SynonymHistoryPublic(BaseModel):
     after: SynonymBody | None
 
 
-def get_synonym_store(request: Request) -> SynonymStore:
-    store: SynonymStore | None = getattr(request.app.state, "synonyms", None)
-    if store is None:
-        raise IndexNotReady("synonyms are not loaded")
-    return store
-
-
-StoreDep = Annotated[SynonymStore, Depends(get_synonym_store)]
-
-
 @router.get("", response_model=SynonymListPublic)
 def list_synonyms(
-    store: StoreDep,
+    store: SynonymsDep,
     q: Annotated[str | None, Query(description="keep rules with a term containing this")] = None,
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
@@ -90,38 +80,38 @@ def list_synonyms(
 
 
 @router.post("", response_model=SynonymPublic, status_code=201)
-def create_synonym(body: SynonymCreate, store: StoreDep, admin: AdminDep) -> SynonymPublic:
+def create_synonym(body: SynonymCreate, store: SynonymsDep, admin: AdminDep) -> SynonymPublic:
     return _public(store.create(body.rule(), author=admin.name))
 
 
 @router.get("/history", response_model=list[SynonymHistoryPublic])
 def recent_changes(
-    store: StoreDep, limit: Annotated[int, Query(ge=1, le=1000)] = 100
+    store: SynonymsDep, limit: Annotated[int, Query(ge=1, le=1000)] = 100
 ) -> list[SynonymHistoryPublic]:
     """The latest changes to any rule, newest first (an audit trail)."""
     return [_change(c) for c in store.history_all(limit)]
 
 
 @router.get("/{rule_id}", response_model=SynonymPublic)
-def get_synonym(rule_id: DbId, store: StoreDep) -> SynonymPublic:
+def get_synonym(rule_id: DbId, store: SynonymsDep) -> SynonymPublic:
     return _public(store.get(rule_id))
 
 
 @router.put("/{rule_id}", response_model=SynonymPublic)
 def update_synonym(
-    rule_id: DbId, body: SynonymUpdate, store: StoreDep, admin: AdminDep
+    rule_id: DbId, body: SynonymUpdate, store: SynonymsDep, admin: AdminDep
 ) -> SynonymPublic:
     return _public(store.update(rule_id, body.rule(), author=admin.name))
 
 
 @router.delete("/{rule_id}", status_code=204)
-def delete_synonym(rule_id: DbId, store: StoreDep, admin: AdminDep) -> Response:
+def delete_synonym(rule_id: DbId, store: SynonymsDep, admin: AdminDep) -> Response:
     store.delete(rule_id, author=admin.name)
     return Response(status_code=204)
 
 
 @router.get("/{rule_id}/history", response_model=list[SynonymHistoryPublic])
-def synonym_history(rule_id: DbId, store: StoreDep) -> list[SynonymHistoryPublic]:
+def synonym_history(rule_id: DbId, store: SynonymsDep) -> list[SynonymHistoryPublic]:
     """Every change to the rule, oldest first; still available after it is deleted."""
     return [_change(c) for c in store.history(rule_id)]
 

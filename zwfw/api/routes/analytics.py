@@ -14,8 +14,8 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, Field
 
+from zwfw.api.deps import OpsDep
 from zwfw.api.errors import responses
-from zwfw.api.observability import OpsDep
 from zwfw.api.routes.curation import requires
 from zwfw.core.errors import InvalidQuery
 from zwfw.ops import Period, Permission

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Annotated, Literal
+from typing import Literal
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from zwfw.api import observability
-from zwfw.chat import ChatService
-from zwfw.core.errors import IndexNotReady
+from zwfw.api.deps import ChatDep, MaybeOpsDep
 from zwfw.core.pii import mask, safe_identifier
 
 router = APIRouter(prefix="/v1", tags=["chat"])
@@ -55,21 +54,11 @@ class ChatResponse(BaseModel):
     options: list[str] = Field(description="quick replies; send one back as the next message")
 
 
-def get_chat(request: Request) -> ChatService:
-    chat: ChatService | None = getattr(request.app.state, "chat", None)
-    if chat is None:
-        raise IndexNotReady("the assistant is not loaded yet")
-    return chat
-
-
-ChatDep = Annotated[ChatService, Depends(get_chat)]
-
-
 @router.post("/chat", response_model=ChatResponse)
-def chat(request: Request, body: ChatRequest, service: ChatDep) -> ChatResponse:
+def chat(request: Request, body: ChatRequest, service: ChatDep, ops: MaybeOpsDep) -> ChatResponse:
     # Masked before the assistant sees it: the chat and navigation sessions keep the message.
     message = mask(body.message)
     turn = service.reply(safe_identifier(body.session_id), message, body.mode)
     shown = [s.id for s in turn.sources] + [c.id for c in turn.cards]
-    observability.log_chat_turn(request, message, turn.action, shown, turn.session_id)
+    observability.log_chat_turn(ops, request, message, turn.action, shown, turn.session_id)
     return ChatResponse.model_validate(asdict(turn))

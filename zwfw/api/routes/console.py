@@ -16,9 +16,8 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 
-from zwfw.api.deps import RuntimeDep
+from zwfw.api.deps import OpsDep, RuntimeDep, SettingsDep
 from zwfw.api.errors import responses
-from zwfw.api.observability import OpsDep
 from zwfw.api.routes.curation import current_actor, requires
 from zwfw.core.errors import InvalidQuery, NotFound
 from zwfw.core.settings import Settings
@@ -40,9 +39,10 @@ class WhoAmI(BaseModel):
 
 
 @router.get("/whoami", response_model=WhoAmI)
-def whoami(request: Request, actor: Annotated[Actor, Depends(current_actor)]) -> WhoAmI:
+def whoami(
+    request: Request, settings: SettingsDep, actor: Annotated[Actor, Depends(current_actor)]
+) -> WhoAmI:
     """The console signs in with this: 401 for an unknown token, else what to show."""
-    settings: Settings = request.app.state.settings
     token = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
     return WhoAmI(
         name=actor.name,
@@ -68,15 +68,17 @@ Reader = Annotated[Actor, Depends(requires(Permission.READ))]
 
 
 @router.get("/eval/sets", response_model=list[EvalSet])
-def eval_sets(request: Request, _: Reader) -> list[EvalSet]:
+def eval_sets(settings: SettingsDep, _: Reader) -> list[EvalSet]:
     return [EvalSet(name=p.stem, kind=_kind(rows), queries=len(rows))
-            for p, rows in _stored(request.app.state.settings)]  # fmt: skip
+            for p, rows in _stored(settings)]  # fmt: skip
 
 
 @router.post("/eval", response_model=dict[str, Any])
-def run_eval(body: EvalRun, request: Request, runtime: RuntimeDep, _: Reader) -> dict[str, Any]:
+def run_eval(
+    body: EvalRun, settings: SettingsDep, runtime: RuntimeDep, _: Reader
+) -> dict[str, Any]:
     """Items: nDCG@10, recall@10 and MRR per query kind. FAQ: top-1, recall@5, decisions."""
-    rows = body.queries if body.queries is not None else _named(request, body.stored)
+    rows = body.queries if body.queries is not None else _named(settings, body.stored)
     if not rows or len(rows) > MAX_QUERIES:
         raise InvalidQuery(f"a query set needs 1 to {MAX_QUERIES} rows")
     need = "relevant" if body.kind == "items" else "faq_ids"
@@ -92,8 +94,8 @@ def _stored(settings: Settings) -> list[tuple[Path, list[dict[str, Any]]]]:
     return [(p, read_jsonl(p)) for p in sorted(folder.glob("*.jsonl"))] if folder.is_dir() else []
 
 
-def _named(request: Request, name: str | None) -> list[dict[str, Any]]:
-    for path, rows in _stored(request.app.state.settings):
+def _named(settings: Settings, name: str | None) -> list[dict[str, Any]]:
+    for path, rows in _stored(settings):
         if path.stem == name:
             return rows
     raise NotFound(f"no stored query set named {name!r}")

@@ -15,13 +15,12 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 
 from zwfw.api.auth import bearer_token
+from zwfw.api.deps import OpsDep
 from zwfw.api.errors import responses
-from zwfw.api.observability import OpsDep, get_ops
 from zwfw.api.schemas import DbId, Timestamp
 from zwfw.core.errors import Forbidden, Unauthorized
 from zwfw.ops import (
     Actor,
-    Ops,
     Permission,
     Proposal,
     ProposalKind,
@@ -36,7 +35,7 @@ _bearer = HTTPBearer(auto_error=False, description="an editor, reviewer or admin
 
 
 def current_actor(
-    ops: Annotated[Ops, Depends(get_ops)],
+    ops: OpsDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Actor:
     """The caller, or 401 when the token is missing or unknown."""

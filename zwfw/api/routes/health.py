@@ -13,9 +13,10 @@ import os
 import shutil
 from pathlib import Path
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
+from zwfw.api.deps import LoadErrorDep, MaybeServicesDep, ReportedProblemsDep, SettingsDep
 from zwfw.core.errors import BackendUnavailable
 from zwfw.core.settings import Settings
 from zwfw.storage import Storage
@@ -33,35 +34,29 @@ def healthz() -> dict[str, str]:
 
 
 @router.get("/readyz")
-def readyz(request: Request) -> JSONResponse:
+def readyz(
+    services: MaybeServicesDep,
+    settings: SettingsDep,
+    load_error: LoadErrorDep,
+    reported: ReportedProblemsDep,
+) -> JSONResponse:
     """200 once the index is loaded and every store is usable; 503 with the reason else."""
-    state = request.app.state
-    runtime = getattr(state, "runtime", None)
-    if runtime is None:
-        reason = getattr(state, "load_error", None) or "loading"
+    if services is None:
+        reason = load_error or "loading"
         return JSONResponse({"status": "not_ready", "reason": reason}, status_code=503)
-    problems = store_problems(state.settings, _in_use(request))
-    if problems != getattr(state, "store_problems", []):  # logged once per change
-        state.store_problems = problems
+    # Every store lives in the one state database (ops, personal, chat and nav alike).
+    problems = store_problems(settings, services.storage)
+    if problems != reported:  # logged once per change, not on every probe
+        reported[:] = problems
         for problem in problems:
             log.error("store unusable: %s", problem)
     if problems:
         reason = "; ".join(problems)
         return JSONResponse({"status": "not_ready", "reason": reason}, status_code=503)
+    index = services.runtime.index
     return JSONResponse(
-        {
-            "status": "ready",
-            "build": runtime.index.build.name,
-            "counts": runtime.index.manifest.get("counts", {}),
-        }
+        {"status": "ready", "build": index.build.name, "counts": index.manifest.get("counts", {})}
     )
-
-
-def _in_use(request: Request) -> Storage | None:
-    """The state database the services write to (every store lives in it: ops, personal,
-    chat and nav alike, so it is in use whichever parts are on)."""
-    services = getattr(request.app.state, "services", None)
-    return getattr(services, "storage", None)
 
 
 def store_problems(settings: Settings, storage: Storage | None) -> list[str]:

@@ -6,24 +6,24 @@ templates, kinds and queue names); restrict it to the monitoring network at the 
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Response
 
-from zwfw.api.observability import OpsDep
+from zwfw.api.deps import MaybeRuntimeDep, OpsDep
 from zwfw.core.records import DocKind
+from zwfw.runtime import Runtime
 
 router = APIRouter(tags=["operations"])
 
 
 @router.get("/metrics", include_in_schema=False)
-def metrics(request: Request, ops: OpsDep) -> Response:
-    ops.metrics.set_state(_index_sizes(request), ops.curation.queue_size(), ops.querylog.pending)
+def metrics(ops: OpsDep, runtime: MaybeRuntimeDep) -> Response:
+    ops.metrics.set_state(_index_sizes(runtime), ops.curation.queue_size(), ops.querylog.pending)
     body, content_type = ops.metrics.render()
     return Response(body, media_type=content_type)
 
 
-def _index_sizes(request: Request) -> dict[str, int]:
+def _index_sizes(runtime: Runtime | None) -> dict[str, int]:
     """Documents per kind in the serving index; empty while it is loading."""
-    runtime = getattr(request.app.state, "runtime", None)
     if runtime is None:
         return {}
     return {kind.value: runtime.index.docs.count(kind.value) for kind in DocKind}

@@ -2,28 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
+from zwfw.api.deps import NavDep
 from zwfw.api.errors import responses
-from zwfw.core.errors import IndexNotReady
 from zwfw.core.pii import mask, safe_identifier
 from zwfw.core.records import App, Item
-from zwfw.nav import NavService, NavStep
+from zwfw.nav import NavStep
 
 router = APIRouter(prefix="/v1", tags=["nav"], responses=responses(404))
-
-
-def get_nav(request: Request) -> NavService:
-    nav: NavService | None = getattr(request.app.state, "nav", None)
-    if nav is None:
-        raise IndexNotReady("navigation is not loaded")
-    return nav
-
-
-NavDep = Annotated[NavService, Depends(get_nav)]
 
 
 class NavRequest(BaseModel):

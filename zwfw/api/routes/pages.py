@@ -10,13 +10,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi import Path as Path_
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
-from zwfw.api.deps import RuntimeDep
+from zwfw.api.deps import PageFiltersDep, RuntimeDep, ServicesDep, SettingsDep
 from zwfw.api.errors import responses
+from zwfw.api.services import FilterOptions
 from zwfw.core.errors import NotFound
 from zwfw.core.records import Item, doc_key, record_to_dict
 from zwfw.runtime import Runtime
@@ -53,12 +54,15 @@ class PagesConfig(BaseModel):
 
 
 @router.get("/v1/pages/config", response_model=PagesConfig, tags=["pages"])
-def pages_config(request: Request, runtime: RuntimeDep) -> PagesConfig:
+def pages_config(
+    services: ServicesDep, settings: SettingsDep, filters: PageFiltersDep
+) -> PagesConfig:
     """What the citizen page needs to draw its filters and switches."""
-    regions, audiences = _filter_options(request, runtime)
+    runtime = services.runtime
+    regions, audiences = filters.get(str(runtime.index.build), lambda: _filter_options(runtime))
     return PagesConfig(
-        hotline=request.app.state.settings.qa.hotline,
-        personal=getattr(request.app.state, "personal", None) is not None,
+        hotline=settings.qa.hotline,
+        personal=services.personal is not None,
         regions=[RegionOption(code=c, name=n) for c, n in regions],
         audiences=audiences,
     )
@@ -74,21 +78,16 @@ def record(kind: Kind, record_id: str, runtime: RuntimeDep) -> Any:
     return record_to_dict(found)
 
 
-def _filter_options(request: Request, runtime: Runtime) -> tuple[list[tuple[str, str]], list[str]]:
-    """Distinct item regions and audiences, read in one docstore pass per index build and
-    kept on the app (`app.state.page_filters`) for the next page load."""
-    build = str(runtime.index.build)
-    cached = getattr(request.app.state, "page_filters", None)
-    if cached is None or cached[0] != build:
-        regions: dict[str, str] = {}
-        audiences: dict[str, None] = {}
-        for rec in runtime.index.docs.iter_kind("item"):
-            if isinstance(rec, Item):
-                regions[rec.region_code] = rec.region_name
-                audiences.update(dict.fromkeys(rec.audiences))
-        cached = (build, (sorted(regions.items()), sorted(audiences)))
-        request.app.state.page_filters = cached
-    return cached[1]
+def _filter_options(runtime: Runtime) -> FilterOptions:
+    """Distinct item regions and audiences, in one docstore pass (once per index build: the
+    app keeps the result, see `PageFiltersDep`)."""
+    regions: dict[str, str] = {}
+    audiences: dict[str, None] = {}
+    for rec in runtime.index.docs.iter_kind("item"):
+        if isinstance(rec, Item):
+            regions[rec.region_code] = rec.region_name
+            audiences.update(dict.fromkeys(rec.audiences))
+    return sorted(regions.items()), sorted(audiences)
 
 
 @router.get("/static/{name}", include_in_schema=False)

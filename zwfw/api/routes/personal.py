@@ -10,20 +10,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 
 from zwfw.api.auth import AdminDep, bearer_token
+from zwfw.api.deps import PersonalDep
 from zwfw.api.errors import responses
 from zwfw.api.schemas import Timestamp
-from zwfw.core.errors import FeatureDisabled, Forbidden, IndexNotReady, Unauthorized
+from zwfw.core.errors import Forbidden, Unauthorized
 from zwfw.core.pii import mask
-from zwfw.core.settings import Settings
 from zwfw.personal import (
     EventType,
     InvalidToken,
-    PersonalService,
     Profile,
     Purpose,
     Reason,
@@ -149,19 +148,6 @@ class EligiblePublic(BaseModel):
     policy_id: str
     user_ids: list[str]
     next_cursor: str | None = Field(description="pass as `cursor` for the next page")
-
-
-def get_personal(request: Request) -> PersonalService:
-    service: PersonalService | None = getattr(request.app.state, "personal", None)
-    if service is None:
-        settings: Settings = request.app.state.settings
-        if reason := settings.personal.disabled_reason():
-            raise FeatureDisabled(f"the personal space is disabled: {reason}")
-        raise IndexNotReady("the personal space is not loaded yet")
-    return service
-
-
-PersonalDep = Annotated[PersonalService, Depends(get_personal)]
 
 
 def current_user(

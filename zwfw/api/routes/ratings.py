@@ -12,14 +12,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from zwfw.api.deps import MaybeRuntimeDep, OpsDep
 from zwfw.api.errors import responses
-from zwfw.api.observability import OpsDep
 from zwfw.core.errors import RateLimited
 from zwfw.core.pii import mask
 from zwfw.core.records import doc_key
 from zwfw.ops import Click, Rating, TargetType
 from zwfw.ops.ratelimit import Limiter
 from zwfw.ops.ratings import MAX_COMMENT_CHARS, MAX_TAG_CHARS, MAX_TAGS
+from zwfw.runtime import Runtime
 
 router = APIRouter(prefix="/v1", tags=["feedback"], responses=responses(429))
 
@@ -59,11 +60,11 @@ class ClickCreate(BaseModel):
 
 
 @router.post("/ratings", response_model=RatingPublic, status_code=201)
-def rate(body: RatingCreate, request: Request, ops: OpsDep) -> Any:
+def rate(body: RatingCreate, request: Request, ops: OpsDep, runtime: MaybeRuntimeDep) -> Any:
     _limit(request, ops.rating_limiter)
     # Mask first: a number cut in half by the length limit would no longer look like one.
     tags = tuple(mask(t)[:MAX_TAG_CHARS] for t in body.tags)
-    department = _department(request, body.target)
+    department = _department(runtime, body.target)
     # Masked here, not only in the store: the target id is free text too (a typed number).
     rating = Rating(
         body.target.type, mask(body.target.id), body.score, tags, body.comment,
@@ -96,10 +97,9 @@ def _limit(request: Request, limiter: Limiter) -> None:
         raise RateLimited(f"too many requests from this client; retry in {retry} s", retry)
 
 
-def _department(request: Request, target: RatingTarget) -> str:
+def _department(runtime: Runtime | None, target: RatingTarget) -> str:
     """The department of the rated record in the serving index; "" when the index is not
     loaded or the record is unknown (the rating is still kept)."""
-    runtime = getattr(request.app.state, "runtime", None)
     if runtime is None:
         return ""
     kind = "faq" if target.type is TargetType.ANSWER else target.type.value

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 
 from zwfw.api import observability
-from zwfw.api.deps import SearchDep
+from zwfw.api.deps import MaybeOpsDep, SearchDep
 from zwfw.api.schemas import SearchResponse
 from zwfw.core.errors import InvalidQuery, InvalidRecord
 from zwfw.core.records import DocKind
@@ -31,6 +31,7 @@ def parse_types(types: str | None) -> tuple[DocKind, ...]:
 def search(
     request: Request,
     svc: SearchDep,
+    ops: MaybeOpsDep,
     q: Annotated[str, Query(min_length=1, description="the user's query, any script or pinyin")],
     types: Annotated[str | None, Query(description="comma-separated: item,app,faq,policy")] = None,
     region: Annotated[str | None, Query(description="division code or name; containment")] = None,
@@ -50,5 +51,5 @@ def search(
         online=online,
     )
     result = svc.search(q, filters, page=page, size=size)
-    observability.log_search_turn(request, result, offset=(page - 1) * size)
+    observability.log_search_turn(ops, request, result, offset=(page - 1) * size)
     return SearchResponse.model_validate(asdict(result))
