@@ -19,6 +19,7 @@ from zwfw.models import normalize
 from zwfw.search.query import AnalyzedQuery
 
 _HAN = re.compile(r"[\u3400-\u9fff]")
+TOP_FAMILY = 10  # the top of each list whose titles say which base service they vary
 _LATIN = re.compile(r"[a-z]")
 
 # Query-level features: each candidate feature is also taken times each of these, so the
@@ -28,7 +29,7 @@ QUERY_FEATURES = (
 )  # fmt: skip
 CANDIDATE_FEATURES = (
     "rrf", "lex_rr", "lex_norm", "in_lex", "vec_rr", "vec_norm", "in_vec",
-    "cover_query", "cover_title", "cover_bigrams", "named", "via_synonym",
+    "cover_query", "cover_title", "cover_bigrams", "cover_rare", "named", "via_synonym", "base_of",
 )  # fmt: skip
 NAMES = (
     *CANDIDATE_FEATURES,
@@ -101,6 +102,7 @@ def evidence(
         lex_rr = np.where(in_lex > 0, 1 / np.sqrt(lr), 0.0)
         vec_rr = np.where(in_vec > 0, 1 / np.sqrt(vr), 0.0)
     cover_bigrams = bigrams / len(query_bigrams) if query_bigrams else np.zeros(len(keys))
+    cover_rare = _rare_cover(query_bigrams, [b for _, b in shapes])
     rows = np.column_stack(
         [
             30 * (in_lex / (60 + lr) + in_vec / (60 + vr)),
@@ -113,11 +115,13 @@ def evidence(
             shared / max(1, len(query_chars)) if query_chars else np.zeros(len(keys)),
             shared / title_size,
             cover_bigrams,
+            cover_rare,
             [float(len(t) >= 3 and t in q.text) for t in title_list],
             # The lexical match came through an administrator's synonym: the title holds a
             # term the query was expanded with, which the typed text need not share a
             # character with ("ecard" → 电子社保卡).
             [float(any(e in t for e in q.expansions)) for t in title_list],
+            _base_of(title_list, lr, vr),
         ]
     ).astype(np.float32)
     top = ((lr > 0) & (lr <= 5)) | ((vr > 0) & (vr <= 5))
@@ -133,6 +137,33 @@ def feature_matrix(
     inter = (cand[:, :, None] * query[None, None, :]).reshape(len(keys), -1)
     full = np.hstack([cand, np.broadcast_to(query, (len(keys), len(query))), inter])
     return keys, full.astype(np.float32)
+
+
+def _base_of(titles: Sequence[str], lex_rank: np.ndarray, vec_rank: np.ndarray) -> np.ndarray:
+    """How many of the lists' top titles extend this one (办理往来港澳通行证 inside
+    换发往来港澳通行证进度查询, 办理往来港澳通行证逗留签注…), up to 5, as a share: the
+    base service that the variants around the top are named after. Read from the lists'
+    own titles, so it needs nothing from the catalogue beyond its names."""
+    top = [t for t, a, b in zip(titles, lex_rank, vec_rank, strict=True)
+           if 0 < a <= TOP_FAMILY or 0 < b <= TOP_FAMILY]  # fmt: skip
+    return np.array(
+        [min(5, sum(len(o) > len(t) and t in o for o in top)) / 5 if len(t) >= 3 else 0.0
+         for t in titles],
+        dtype=np.float32,
+    )  # fmt: skip
+
+
+def _rare_cover(query: frozenset[str], titles: Sequence[frozenset[str]]) -> np.ndarray:
+    """Share of the query's bigrams a title holds, each weighted by how rare it is among
+    this query's candidate titles (an idf taken over the list, not the catalogue, so it reads
+    the same on a thin catalogue): 河长名单 matched on 河长 counts more than a title matched
+    on the 名单查询 that many candidates share."""
+    if not query or not titles:
+        return np.zeros(len(titles), dtype=np.float32)
+    grams = sorted(query)
+    held = np.array([[g in t for g in grams] for t in titles], dtype=np.float32)
+    weight = np.log((len(titles) + 1) / (held.sum(axis=0) + 0.5))
+    return np.asarray(held @ weight / max(float(weight.sum()), 1e-6), dtype=np.float32)
 
 
 @lru_cache(maxsize=65_536)

@@ -266,4 +266,3 @@ class SearchService:
             s.text for word in (q.text, *q.words) for s in self.suggester.suggest(word, 8)
         )
         return list(seen)[:8]
-
