@@ -28,7 +28,7 @@ QUERY_FEATURES = (
     "length", "latin", "rewritten", "agreement", "vec_margin", "lex_margin", "best_cover",
 )  # fmt: skip
 CANDIDATE_FEATURES = (
-    "rrf", "lex_rr", "lex_norm", "in_lex", "vec_rr", "vec_norm", "in_vec",
+    "rrf", "lex_rr", "lex_norm", "in_lex", "vec_rr", "vec_norm", "in_vec", "best_rr", "both_rr",
     "cover_query", "cover_title", "cover_bigrams", "cover_rare", "named", "via_synonym", "base_of",
 )  # fmt: skip
 NAMES = (
@@ -112,6 +112,11 @@ def evidence(
             vec_rr,
             (vs - floor_vec) / spread_vec,
             in_vec,
+            # Where the candidate stands in the list that ranks it higher, and in the one
+            # that ranks it lower: a title deep in both lists is a stray, however its
+            # characters happen to overlap the query.
+            np.maximum(lex_rr, vec_rr),
+            np.minimum(lex_rr, vec_rr),
             shared / max(1, len(query_chars)) if query_chars else np.zeros(len(keys)),
             shared / title_size,
             cover_bigrams,
