@@ -159,3 +159,32 @@ def test_a_synonym_edit_changes_the_learned_ranking_at_once(
     index.close()
     assert before[:1] != ["电子社保卡申领"]
     assert after[0] == "电子社保卡申领"
+
+
+def test_the_base_service_that_top_variants_extend_is_marked() -> None:
+    from zwfw.search.evidence import CANDIDATE_FEATURES, evidence
+    from zwfw.search.query import AnalyzedQuery
+
+    q = AnalyzedQuery(raw="港澳通行证过期了怎么换新的", text="港澳通行证过期了怎么换新的",
+                      words=(), grams=(), latin=())  # fmt: skip
+    titles = {"a": "换发往来港澳通行证进度查询", "b": "补发办理往来港澳通行证进度查询",
+              "c": "办理往来港澳通行证逗留签注", "d": "办理往来港澳通行证"}  # fmt: skip
+    lists = Lists([(k, 10.0 - i) for i, k in enumerate("abcd")], [("a", 0.9), ("d", 0.8)])
+    keys, rows, _ = evidence(q, lists, titles)
+    base = dict(zip(keys, rows[:, CANDIDATE_FEATURES.index("base_of")].tolist(), strict=True))
+    assert base["d"] > 0 and base["a"] == base["b"] == base["c"] == 0
+
+
+def test_a_bigram_shared_by_many_candidates_counts_less_than_a_rare_one() -> None:
+    from zwfw.search.evidence import CANDIDATE_FEATURES, evidence
+    from zwfw.search.query import AnalyzedQuery
+
+    q = AnalyzedQuery(raw="河长名单查询", text="河长名单查询", words=(), grams=(), latin=())
+    titles = {"river": "省主要河流河长名录", "pigs": "生猪屠宰企业名单查询",
+              "seeds": "种子企业名单查询", "roads": "道路运输企业名单查询"}  # fmt: skip
+    lists = Lists([(k, 1.0) for k in titles], [])
+    keys, rows, _ = evidence(q, lists, titles)
+    col = dict(zip(keys, rows[:, CANDIDATE_FEATURES.index("cover_rare")].tolist(), strict=True))
+    plain = dict(zip(keys, rows[:, CANDIDATE_FEATURES.index("cover_bigrams")].tolist(), strict=True))
+    assert plain["pigs"] > plain["river"]  # more of the query's bigrams, all common ones
+    assert col["river"] > col["pigs"]  # the rare 河长 outweighs 名单查询, shared by three

@@ -133,7 +133,7 @@ def _pairs(
         for i in np.flatnonzero(g.grades > 0):
             less = [j for j in by_rrf if g.grades[j] < g.grades[i]]
             deep = less[hardest:]
-            drawn = rng.choice(deep, min(spread, len(deep)), replace=False) if deep else []
+            drawn = rng.choice(deep, min(spread, len(deep)), replace=False) if deep else ()
             worse = less[:hardest] + [int(j) for j in drawn]
             if not worse:
                 continue
