@@ -184,7 +184,9 @@ def test_a_bigram_shared_by_many_candidates_counts_less_than_a_rare_one() -> Non
               "seeds": "种子企业名单查询", "roads": "道路运输企业名单查询"}  # fmt: skip
     lists = Lists([(k, 1.0) for k in titles], [])
     keys, rows, _ = evidence(q, lists, titles)
-    col = dict(zip(keys, rows[:, CANDIDATE_FEATURES.index("cover_rare")].tolist(), strict=True))
-    plain = dict(zip(keys, rows[:, CANDIDATE_FEATURES.index("cover_bigrams")].tolist(), strict=True))
+    def column(name: str) -> dict[str, float]:
+        return dict(zip(keys, rows[:, CANDIDATE_FEATURES.index(name)].tolist(), strict=True))
+
+    col, plain = column("cover_rare"), column("cover_bigrams")
     assert plain["pigs"] > plain["river"]  # more of the query's bigrams, all common ones
     assert col["river"] > col["pigs"]  # the rare 河长 outweighs 名单查询, shared by three
