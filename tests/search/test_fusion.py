@@ -184,6 +184,7 @@ def test_a_bigram_shared_by_many_candidates_counts_less_than_a_rare_one() -> Non
               "seeds": "种子企业名单查询", "roads": "道路运输企业名单查询"}  # fmt: skip
     lists = Lists([(k, 1.0) for k in titles], [])
     keys, rows, _ = evidence(q, lists, titles)
+
     def column(name: str) -> dict[str, float]:
         return dict(zip(keys, rows[:, CANDIDATE_FEATURES.index(name)].tolist(), strict=True))
 
