@@ -35,6 +35,7 @@ from zwfw.models import Segmenter, normalize
 from zwfw.models.encoders import CachedEncoder, create_encoder
 from zwfw.search import SearchService, open_current
 from zwfw.search.filters import SearchFilters
+from zwfw.search.fusion import FusionModel
 
 HERE = Path(__file__).resolve().parent
 SHARED = HERE.parents[1] / "shared"
@@ -173,9 +174,12 @@ def run_size(
     cpu, wall = time.process_time(), time.perf_counter()
     try:
         cached = CachedEncoder(encoder.inner, size=CACHE_SIZE)
+        # As served: the learned fusion unless ZWFW_SEARCH__LEARNED_FUSION is off.
+        s = settings.search
+        fusion = FusionModel.load(s.fusion_model) if s.learned_fusion else None
         t = measure(
-            SearchService(index, encoder, segmenter, settings.search),
-            SearchService(index, cached, segmenter, settings.search),
+            SearchService(index, encoder, segmenter, s, fusion=fusion),
+            SearchService(index, cached, segmenter, s, fusion=fusion),
             queries,
         )
         kind = index.manifest["vector_index"]

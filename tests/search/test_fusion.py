@@ -11,7 +11,7 @@ import pytest
 from zwfw.core import Item
 from zwfw.core.errors import ConfigError
 from zwfw.models import Segmenter
-from zwfw.search.evidence import NAMES
+from zwfw.search.evidence import NAMES, Lists
 from zwfw.search.fitting import Group, fit, ranked, synthetic
 from zwfw.search.fusion import FusionModel, rrf
 
@@ -106,3 +106,88 @@ def test_fitting_without_scikit_learn_names_the_install(monkeypatch: pytest.Monk
     rng = np.random.default_rng(4)
     with pytest.raises(MissingDependency, match=r"zwfw\[fit\]"):
         fit([_group("q", rng, 0)])
+
+
+def test_a_title_met_through_a_synonym_is_marked_in_the_evidence() -> None:
+    from zwfw.search.evidence import CANDIDATE_FEATURES, evidence
+    from zwfw.search.query import AnalyzedQuery
+
+    q = AnalyzedQuery(raw="ecard", text="ecard", words=("ecard",), grams=("ecard",),
+                      latin=("ecard",), expansions=("电子社保卡",))  # fmt: skip
+    lists = Lists([("a", 5.0)], [("b", 0.8), ("a", 0.7)])
+    keys, rows, _ = evidence(q, lists, {"a": "电子社保卡申领", "b": "护照补办"})
+    via = rows[:, CANDIDATE_FEATURES.index("via_synonym")]
+    assert dict(zip(keys, via.tolist(), strict=True)) == {"a": 1.0, "b": 0.0}
+
+
+def test_a_synonym_edit_changes_the_learned_ranking_at_once(
+    tmp_path: Path, segmenter: Segmenter
+) -> None:
+    """No special case keeps RRF for synonym-only queries: the shipped model itself trusts a
+    lexical match that came through an administrator's synonym (evidence `via_synonym`), so
+    a term no title shares ("ecard") finds the item as soon as the rule exists."""
+    from fakes import HashEncoder
+
+    from zwfw.core import DocKind
+    from zwfw.core.settings import Settings
+    from zwfw.indexer import build_index
+    from zwfw.search import SearchFilters, SearchService, open_current
+    from zwfw.search.synonyms import SynonymRule, SynonymSet
+    from zwfw.search.vocab import Vocabulary
+
+    def item(i: str, name: str) -> Item:
+        return Item(id=i, name=name, item_type="公共服务", department="市人力资源和社会保障局",
+                    region_code="440100", region_name="广州市", level="市级",
+                    audiences=("自然人",))  # fmt: skip
+
+    names = ["电子社保卡申领", "社会保障卡补办", "护照补办", "居民身份证换领", "失业保险金申领",
+             "电子营业执照下载", "驾驶证换证", "公积金提取"]  # fmt: skip
+    items = [item(f"i{n}", name) for n, name in enumerate(names)]
+    settings = Settings(index_dir=tmp_path)
+    build_index(items, settings, HashEncoder(), segmenter)
+    index = open_current(settings)
+    rules: list[SynonymRule] = []
+    svc = SearchService(
+        index, HashEncoder(), segmenter, settings.search,
+        vocab=Vocabulary.from_records(items, segmenter),
+        synonyms=lambda: SynonymSet(rules), fusion=FusionModel.load(),
+    )  # fmt: skip
+    only_items = SearchFilters(kinds=(DocKind.ITEM,))
+    before = [h.title for h in svc.search("ecard", only_items).hits]
+    rules.append(SynonymRule.equivalent("ecard", "电子社保卡"))
+    after = [h.title for h in svc.search("ecard", only_items).hits]
+    index.close()
+    assert before[:1] != ["电子社保卡申领"]
+    assert after[0] == "电子社保卡申领"
+
+
+def test_the_base_service_that_top_variants_extend_is_marked() -> None:
+    from zwfw.search.evidence import CANDIDATE_FEATURES, evidence
+    from zwfw.search.query import AnalyzedQuery
+
+    q = AnalyzedQuery(raw="港澳通行证过期了怎么换新的", text="港澳通行证过期了怎么换新的",
+                      words=(), grams=(), latin=())  # fmt: skip
+    titles = {"a": "换发往来港澳通行证进度查询", "b": "补发办理往来港澳通行证进度查询",
+              "c": "办理往来港澳通行证逗留签注", "d": "办理往来港澳通行证"}  # fmt: skip
+    lists = Lists([(k, 10.0 - i) for i, k in enumerate("abcd")], [("a", 0.9), ("d", 0.8)])
+    keys, rows, _ = evidence(q, lists, titles)
+    base = dict(zip(keys, rows[:, CANDIDATE_FEATURES.index("base_of")].tolist(), strict=True))
+    assert base["d"] > 0 and base["a"] == base["b"] == base["c"] == 0
+
+
+def test_a_bigram_shared_by_many_candidates_counts_less_than_a_rare_one() -> None:
+    from zwfw.search.evidence import CANDIDATE_FEATURES, evidence
+    from zwfw.search.query import AnalyzedQuery
+
+    q = AnalyzedQuery(raw="河长名单查询", text="河长名单查询", words=(), grams=(), latin=())
+    titles = {"river": "省主要河流河长名录", "pigs": "生猪屠宰企业名单查询",
+              "seeds": "种子企业名单查询", "roads": "道路运输企业名单查询"}  # fmt: skip
+    lists = Lists([(k, 1.0) for k in titles], [])
+    keys, rows, _ = evidence(q, lists, titles)
+
+    def column(name: str) -> dict[str, float]:
+        return dict(zip(keys, rows[:, CANDIDATE_FEATURES.index(name)].tolist(), strict=True))
+
+    col, plain = column("cover_rare"), column("cover_bigrams")
+    assert plain["pigs"] > plain["river"]  # more of the query's bigrams, all common ones
+    assert col["river"] > col["pigs"]  # the rare 河长 outweighs 名单查询, shared by three

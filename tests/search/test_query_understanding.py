@@ -85,6 +85,20 @@ def test_polite_filler_is_stripped_but_meaning_words_stay(typed: str, core: str)
     assert strip_filler(typed) == core
 
 
+@pytest.mark.parametrize(
+    ("typed", "core"),
+    [
+        pytest.param("幸运星网吧", "幸运星网吧", id="particle-inside-a-name-stays"),
+        pytest.param("我想开网吧要办什么许可吧", "开网吧要办什么许可", id="trailing-particle-goes"),
+        pytest.param("护照怎么办理呢", "护照 办理", id="question-particle-goes"),
+    ],
+)
+def test_a_particle_goes_only_where_it_stands_alone(
+    segmenter: Segmenter, typed: str, core: str
+) -> None:
+    assert strip_filler(typed, segmenter.tokens) == core
+
+
 @pytest.mark.integration
 @pytest.mark.parametrize(
     ("query", "expected"),

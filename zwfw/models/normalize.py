@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 from opencc import OpenCC
@@ -54,7 +55,29 @@ _FILLER = {
 _FILLER_RE = re.compile("|".join(map(re.escape, sorted(_FILLER, key=len, reverse=True))))
 
 
-def strip_filler(text: str) -> str:
-    """Normalised text without polite filler; returns the text unchanged if nothing is left."""
-    stripped = " ".join(_FILLER_RE.sub(lambda m: f" {_FILLER[m.group()]} ", text).split())
+def strip_filler(text: str, tokens: Callable[[str], Iterable[str]] | None = None) -> str:
+    """Normalised text without polite filler; returns the text unchanged if nothing is left.
+
+    With `tokens` (a segmenter's cut), a one-character particle (吧, 吗, 呢…) goes only where
+    the segmenter leaves it a token of its own: the 吧 of 好吧 goes, the 吧 of 网吧 (a word,
+    part of a name) stays. Without it every occurrence goes, as before.
+    """
+    alone = _single_tokens(text, tokens) if tokens else None
+
+    def replace(m: re.Match[str]) -> str:
+        if alone is not None and len(m.group()) == 1 and m.start() not in alone:
+            return m.group()
+        return f" {_FILLER[m.group()]} "
+
+    stripped = " ".join(_FILLER_RE.sub(replace, text).split())
     return stripped or text
+
+
+def _single_tokens(text: str, tokens: Callable[[str], Iterable[str]]) -> set[int]:
+    """Offsets of the one-character tokens of `text`."""
+    out, at = set(), 0
+    for token in tokens(text):
+        if len(token) == 1:
+            out.add(at)
+        at += len(token)
+    return out

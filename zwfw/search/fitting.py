@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import random
 import time
+import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -76,7 +77,7 @@ def collect(search: SearchService, queries: Iterable[Labelled], limit: int = 100
 
 def fit(
     groups: Sequence[Group],
-    c: float = 0.001,
+    c: float = 0.003,
     about: Mapping[str, object] = {},
     real_weight: float = 10.0,
 ) -> FusionModel:
@@ -113,16 +114,27 @@ def fit(
 
 
 def _pairs(
-    features: Sequence[np.ndarray], groups: Sequence[Group], real_weight: float, hardest: int = 30
+    features: Sequence[np.ndarray],
+    groups: Sequence[Group],
+    real_weight: float,
+    hardest: int = 30,
+    spread: int = 20,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Feature differences (better − worse) within each query: a relevant candidate against
-    the highest-placed less relevant ones (by RRF), weighted by the gain between them."""
+    the highest-placed less relevant ones (by RRF) and `spread` more drawn from the rest of
+    the lists, weighted by the gain between them. The model scores every candidate of both
+    lists when serving; fitted on the top of RRF alone, it never learned to keep strays from
+    deep in both lists down, and lifted some of them into the top 5."""
     rows: list[np.ndarray] = []
     weights: list[float] = []
     for x, g in zip(features, groups, strict=True):
         by_rrf = np.argsort(-g.features[:, 0], kind="stable")
+        rng = np.random.default_rng(zlib.crc32(g.qid.encode()))
         for i in np.flatnonzero(g.grades > 0):
-            worse = [j for j in by_rrf if g.grades[j] < g.grades[i]][:hardest]
+            less = [j for j in by_rrf if g.grades[j] < g.grades[i]]
+            deep = less[hardest:]
+            drawn = rng.choice(deep, min(spread, len(deep)), replace=False) if deep else ()
+            worse = less[:hardest] + [int(j) for j in drawn]
             if not worse:
                 continue
             rows.append(x[i] - x[worse])

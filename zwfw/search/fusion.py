@@ -23,8 +23,7 @@ from zwfw.search.evidence import (
     NAMES,
     QUERY_FEATURES,
     Lists,
-    candidate_matrix,
-    query_features,
+    evidence,
 )
 from zwfw.search.query import AnalyzedQuery
 
@@ -54,12 +53,11 @@ class FusionModel:
         return np.asarray(((features - self.mean) / self.scale) @ self.coef + self.bias)
 
     def scores(self, q: AnalyzedQuery, lists: Lists, titles: Mapping[str, str]) -> dict[str, float]:
-        keys, candidate = candidate_matrix(q, lists, titles)
+        keys, candidate, query = evidence(q, lists, titles)
         if not keys:
             return {}
         # The same logits as `logits(feature_matrix(...))`, without building the products:
         # standardising is linear, so the products' weights fold into one vector per query.
-        query = query_features(q, lists)
         w = self.coef / self.scale
         n_c, n_q = len(CANDIDATE_FEATURES), len(QUERY_FEATURES)
         per_candidate = w[:n_c] + w[n_c + n_q :].reshape(n_c, n_q) @ query

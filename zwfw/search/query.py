@@ -61,7 +61,9 @@ def analyze_query(
     prefs = detect(text)
     # A region named in the query is a preference (see search.preferences), not a term: as a
     # term it pulled every item of that city's departments above the service asked for.
-    core = strip_filler(text.replace(prefs.region_words, " ") if prefs.region_words else text)
+    core = strip_filler(
+        text.replace(prefs.region_words, " ") if prefs.region_words else text, segmenter.tokens
+    )
     expansions = _expand(core, synonyms) if synonyms else ()
     return AnalyzedQuery(
         raw=raw,

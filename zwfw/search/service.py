@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 
 from zwfw.core.errors import InvalidQuery
 from zwfw.core.records import Record, doc_key
@@ -143,7 +143,7 @@ class SearchService:
         records = {key: record for key, _, record in vec}  # vector hits are already loaded
         records.update(self.index.docs.get([k for k, _ in lex if k not in records]))
         titles = {k: normalize(r.title) for k, r in records.items()}
-        use_learned = weights is None and self.fusion is not None and _within_fit(q, titles)
+        use_learned = weights is None and self.fusion is not None
         if use_learned:
             assert self.fusion is not None
             evidence = Lists(lex, [(k, s) for k, s, _ in vec_all])
@@ -275,15 +275,3 @@ class SearchService:
             s.text for word in (q.text, *q.words) for s in self.suggester.suggest(word, 8)
         )
         return list(seen)[:8]
-
-
-def _within_fit(q: AnalyzedQuery, titles: Mapping[str, str]) -> bool:
-    """Whether the learned fusion has seen queries like this one. It was fitted on queries
-    whose own text meets the titles (names, their words, pinyin, typos); a query matched only
-    through an administrator's synonym ("ecard" → 电子社保卡) shares no character with any
-    candidate title, and there the model inverted the lexical order the synonym produced.
-    Plain RRF keeps it, so an edit works at once."""
-    if not q.expansions:
-        return True
-    own = {ch for ch in q.text if "\u4e00" <= ch <= "\u9fff"}
-    return any(own & set(title) for title in titles.values())
