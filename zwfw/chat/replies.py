@@ -6,6 +6,7 @@ candidates as cards with ids and as options, so the widget can always render it.
 
 from __future__ import annotations
 
+from zwfw.chat.canned import HUMAN_OPTION
 from zwfw.chat.elder import for_elder, short_name
 from zwfw.chat.fields import subject_of, time_text
 from zwfw.chat.router import Offer
@@ -79,7 +80,7 @@ def no_match(nearest: list[Item], hotline: str, elder: bool) -> ChatReply:
     if elder:
         text = for_elder(text, [])
     cards = _cards(nearest[:3])
-    return ChatReply("", text, ChatAction.HANDOFF, cards=cards, options=["转人工服务"])
+    return ChatReply("", text, ChatAction.HANDOFF, cards=cards, options=[HUMAN_OPTION])
 
 
 def _cards(items: list[Item]) -> list[Card]:
@@ -160,4 +161,4 @@ def hand_off(turn: ChatReply, hotline: str, elder: bool, repeated: bool) -> Chat
     else:
         text = f"好的。请换个说法描述您要办的事，或拨打{hotline}政务服务便民热线咨询。"
     text = for_elder(text, []) if elder else text
-    return ChatReply("", text, ChatAction.HANDOFF, turn.sources, turn.cards, ["转人工服务"])
+    return ChatReply("", text, ChatAction.HANDOFF, turn.sources, turn.cards, [HUMAN_OPTION])

@@ -41,6 +41,7 @@ _ORDINAL = {"1": 0, "一": 0, "2": 1, "二": 1, "两": 1, "3": 2, "三": 2, "4":
 _ORDINAL_RE = re.compile(r"^(?:第)?([1-4一二两三四])(?:个|项|种)?$")
 _NONE_OF_THESE = re.compile("^(都不是|以上都不是|都不对|不是这些|都没有|没有我要的|其他|其它)$")
 _ITEMS = SearchFilters(kinds=(DocKind.ITEM,))
+EXPIRED = "之前的对话已过期，已为您开始新的对话。"
 
 
 class ChatService:
@@ -65,7 +66,9 @@ class ChatService:
     def reply(
         self, session_id: str | None, message: str, mode: Mode | str = Mode.STANDARD
     ) -> ChatReply:
-        """Answer one message; a missing, unknown or expired session id starts a session."""
+        """Answer one message. A missing session id starts a session; an unknown or expired
+        one starts a session under a new, server-chosen id and the reply says so (a client
+        never chooses an id: it could otherwise read or steer another citizen's session)."""
         limit = self.search.settings.max_query_chars
         if not message.strip():
             raise InvalidQuery("the message is empty")
@@ -73,8 +76,9 @@ class ChatService:
             raise InvalidQuery(f"the message is longer than {limit} characters")
         mode = Mode(mode)
         elder = mode is Mode.ELDER
-        sid = session_id or self.sessions.new_id()
-        state = self.sessions.load(sid)
+        found = self.sessions.find(session_id) if session_id else None
+        sid = session_id if found is not None else self.sessions.new_id()
+        state = found or SessionState()
         text = self._understand(message, mode)
         # /v1/qa gets the message as typed: ask QA the same, unless a greeting was removed
         # or (elderly mode) the transcript corrected.
@@ -82,6 +86,8 @@ class ChatService:
         turn = self._guard(state, self._route(state, text, elder, qa_text), elder)
         if elder:
             turn.reply, turn.options = finish(turn.reply), cap_options(turn.options)
+        if session_id and found is None:
+            turn.reply = _speak_text(EXPIRED, elder) + turn.reply
         state.turns += 1
         self.sessions.save(sid, state)
         return replace(turn, session_id=sid)
