@@ -73,10 +73,9 @@ def choose(
 def no_match(nearest: list[Item], hotline: str, elder: bool) -> ChatReply:
     """Nothing in the catalogue or the FAQ matches: say so, show the nearest, name the hotline."""
     names = "、".join(f"「{short_name(i.name)}」" for i in nearest[:3])
-    text = "没有找到与您的问题对应的办事事项或常见问题。"
+    text = f"没有找到对应的事项，可拨打{hotline}政务服务便民热线咨询，也可以换个说法再问。"
     if names:
-        text += f"比较接近的有{names}，供您参考。"
-    text += f"您可以换个说法，或拨打{hotline}政务服务便民热线咨询。"
+        text += f"\n相近事项（仅供参考）：{names}。"
     if elder:
         text = for_elder(text, [])
     cards = _cards(nearest[:3])
