@@ -35,3 +35,32 @@ def test_a_known_session_keeps_its_id_without_notice(talk: Conversation) -> None
     first = talk.say("办护照要带什么")
     second = talk.say("要多少钱")
     assert second.session_id == first.session_id and "过期" not in second.reply
+
+
+def test_a_need_the_catalogue_does_not_cover_is_told_so_with_the_hotline(
+    talk: Conversation,
+) -> None:
+    turn = talk.say("我想给家里的鹦鹉做个绝育手术")
+    assert turn.action is ChatAction.HANDOFF and "12345" in turn.reply
+    assert "没有" in turn.reply and not turn.sources
+
+
+def test_a_field_question_while_options_pend_asks_which_naming_them(talk: Conversation) -> None:
+    first = talk.say("社保卡")
+    assert first.action is ChatAction.CLARIFY and len(first.options) >= 2
+    second = talk.say("要带什么材料")
+    assert second.action is ChatAction.CLARIFY and "材料" in second.reply
+    assert second.options == first.options
+    picked = talk.say("第一个")
+    assert picked.action in (ChatAction.ANSWER, ChatAction.CLARIFY, ChatAction.HANDOFF)
+    assert picked.sources or picked.options
+
+
+def test_elderly_field_question_while_options_pend_is_not_a_hand_off(
+    elder: Conversation,
+) -> None:
+    first = elder.say("社保卡")
+    assert first.action is ChatAction.CLARIFY
+    second = elder.say("电话多少")
+    assert second.action is not ChatAction.HANDOFF and second.options
+    assert second.speech is not None and not any(ch.isdigit() for ch in second.speech)

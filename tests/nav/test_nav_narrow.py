@@ -159,3 +159,19 @@ def test_a_question_whose_named_options_keep_little_weight_is_not_asked() -> Non
         _cand("f", 0.6, department={"司法厅"}),
     ]
     assert best_question(pool, set(), 2, _plain) is None
+
+
+def test_a_lookup_variant_is_offered_last_to_a_need_that_does_not_ask_to_look_up() -> None:
+    from zwfw.nav.narrow import Option, Question
+    from zwfw.nav.service import _lookups_last
+
+    options = (
+        Option("查询", frozenset({"查询"}), 22),
+        Option("首次", frozenset({"首次"}), 5),
+        Option("其他", frozenset({"x"}), 3),
+    )
+    question = Question("variant", options, 1.0)
+    assert [o.label for o in _lookups_last(question, "我要办港澳通行证").options] == [
+        "首次", "查询", "其他"
+    ]  # fmt: skip
+    assert _lookups_last(question, "查一下港澳通行证进度").options == options
