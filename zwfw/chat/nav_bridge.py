@@ -30,7 +30,6 @@ class NavBridge:
             return None, None
         return to_reply(step), (step.session_id if step.question else None)
 
-
     def candidates(self, session: str, elder: bool) -> list[str]:
         """The item keys still in play in a navigation session, heaviest first ([] when it
         expired): the subject of a field question asked instead of an answer."""

@@ -78,7 +78,7 @@ class ChatService:
         mode = Mode(mode)
         elder = mode is Mode.ELDER
         found = self.sessions.find(session_id) if session_id else None
-        sid = session_id if found is not None else self.sessions.new_id()
+        sid = session_id if session_id and found is not None else self.sessions.new_id()
         state = found or SessionState()
         text = self._understand(message, mode)
         # /v1/qa gets the message as typed: ask QA the same, unless a greeting was removed

@@ -9,8 +9,8 @@ de-duplicated materials list. A life event (出生, 开店, 退休…) goes to i
 from __future__ import annotations
 
 import uuid
-from dataclasses import replace
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 
 from zwfw.core.errors import InvalidQuery, NotFound
 from zwfw.core.records import App, DocKind, Item, doc_key
@@ -136,7 +136,9 @@ class NavService:
     def _weak(self, need: str) -> bool:
         q = self.search.analyze(need)
         floor = self.search.settings.vector_min_score
-        found = self.search.retrieve(q, SearchFilters(kinds=(DocKind.ITEM,)), POOL, vector_floor=floor)
+        found = self.search.retrieve(
+            q, SearchFilters(kinds=(DocKind.ITEM,)), POOL, vector_floor=floor
+        )
         return weak(found, need)
 
     def _bundle_for(self, need: str) -> Bundle | None:
