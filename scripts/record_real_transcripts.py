@@ -45,6 +45,10 @@ CONVERSATIONS = {
         "补办要带什么材料",
         "都不是",
     ],
+    "A field question during guided navigation": ["我要办港澳通行证", "要带什么材料", "第一个"],
+    "A city after a FAQ answer keeps the topic": ["驾驶证快过期了怎么换", "深圳"],
+    "A need the catalogue does not cover, then 都不是": ["身份证丢了", "都不是"],
+    "Asking for a human": ["转人工"],
     "An item, its guide, and “都不是”": [
         "残疾人证丢了要怎么补办",
         "需要带什么材料",
@@ -54,6 +58,7 @@ CONVERSATIONS = {
     ],
 }
 ELDER = ["你好", "残疾人证丢了要怎么补办", "要带什么材料", "在哪里办", "我要开个小饭馆", "谢谢"]
+ELDER_PENDING = ["港澳通行证怎么办理", "电话多少", "第二个"]
 
 
 def _chat(base: str, message: str, mode: str, session: str | None) -> dict[str, Any]:
@@ -79,6 +84,8 @@ def _turn(title: str, message: str, r: dict[str, Any]) -> list[str]:
         lines.append(f"- cards: {cards}")
     if r["options"]:
         lines.append(f"- options: {json.dumps(r['options'], ensure_ascii=False)}")
+    if r.get("speech"):  # elderly mode: what is read aloud
+        lines.append(f"- speech: {r['speech']}")
     return [*lines, ""]
 
 
@@ -116,6 +123,8 @@ def main() -> int:
     (args.out / "chat_real_conversations.md").write_text("\n".join(multi), encoding="utf-8")
     elder = _header("Elderly mode on the real catalogue", 'One session, `"mode": "elder"`.')
     elder += _conversation(args.base, ELDER, "elder")
+    elder += ["## A field question while options pend (a new session)", ""]
+    elder += _conversation(args.base, ELDER_PENDING, "elder")
     (args.out / "chat_real_elder.md").write_text("\n".join(elder), encoding="utf-8")
     return 0
 

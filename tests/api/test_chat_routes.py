@@ -22,7 +22,7 @@ from zwfw.storage import Storage, migrate
 TOKEN = "s3cret"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 AUTHOR = "admin-" + hash_token(TOKEN).removeprefix("sha256:")[:8]
-REPLY_KEYS = {"session_id", "reply", "action", "sources", "cards", "options"}
+REPLY_KEYS = {"session_id", "reply", "action", "sources", "cards", "options", "speech"}
 NEW_FAQ = {
     "question": "长者饭堂的助餐补贴怎么申请？",
     "answer": "年满60周岁的本市户籍老人持身份证到社区长者饭堂登记，即可按每餐3元享受助餐补贴。",

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from zwfw.chat.elder import FIRST_SENTENCE_MAX, cap_first_sentence, for_elder, plain, short_name
+from zwfw.chat.elder import (
+    FIRST_SENTENCE_MAX,
+    cap_first_sentence,
+    finish,
+    for_elder,
+    plain,
+    short_name,
+    speech,
+)
 from zwfw.chat.spoken import cardinal, speak_numbers
 
 
@@ -41,7 +49,7 @@ def test_links_citations_and_brackets_are_not_read_aloud() -> None:
     text = plain(
         "工本费20元/证，依据《收费通知》（发改价格〔2003〕2322号）。入口：https://a.gov.cn/x"
     )
-    assert text == "工本费二十元每证。"
+    assert text == "工本费20元每证。"
 
 
 def test_a_long_first_sentence_is_broken_at_a_comma() -> None:
@@ -56,7 +64,13 @@ def test_a_long_first_sentence_is_broken_at_a_comma() -> None:
 
 def test_a_list_becomes_spoken_sentences() -> None:
     text = for_elder("需要准备2项材料。", ["1. 居民身份证", "2. 户口簿"])
-    assert text == "需要准备两项材料。第一，居民身份证；第二，户口簿。"
+    assert text == "需要准备2项材料。第一，居民身份证；第二，户口簿。"
+
+
+def test_the_screen_keeps_digits_and_the_speech_says_them() -> None:
+    shown = finish("咨询电话是020-12345。")
+    assert shown == "咨询电话是020-12345。"
+    assert speech(shown) == "咨询电话是零二零，一二三四五。"
 
 
 def test_short_names_drop_bracketed_qualifiers() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 from testdata import DEMO
@@ -103,3 +104,24 @@ def test_the_online_answer_gives_the_link_when_there_is_one() -> None:
 
 def test_time_limits_read_as_days() -> None:
     assert time_text("20(工作日)") == "20个工作日" and time_text("60(自然日)") == "60天"
+
+
+@pytest.mark.parametrize(
+    ("name", "headline"),
+    [
+        pytest.param("办理及加注普通护照", "办理及加注普通护照需要准备", id="verb-first"),
+        pytest.param("普通护照加注", "办理普通护照加注需要准备", id="noun-first"),
+    ],
+)
+def test_materials_headline_never_doubles_the_verb(name: str, headline: str) -> None:
+    item = _item("普通护照加注", "深圳市")
+    renamed = replace(item, name=name)
+    answer = answer_field(renamed, GuideField.MATERIALS, name)
+    assert answer.headline.startswith(headline) and "办理办理" not in answer.headline
+
+
+def test_a_region_prefixed_verb_name_is_not_prefixed_again() -> None:
+    item = _item("普通护照加注", "深圳市")
+    renamed = replace(item, name="办理往来港澳通行证")
+    answer = answer_field(renamed, GuideField.MATERIALS, "深圳市办理往来港澳通行证")
+    assert answer.headline.startswith("深圳市办理往来港澳通行证需要准备")

@@ -172,9 +172,10 @@ def test_a_bare_service_name_offers_the_services_it_names(talk: Conversation) ->
     assert talk.say("在哪里办").action is ChatAction.ANSWER
 
 
-def test_an_unknown_session_id_starts_a_new_session(chat: ChatService) -> None:
+def test_an_unknown_session_id_starts_a_new_session_under_a_server_id(chat: ChatService) -> None:
     reply = chat.reply("never-seen", "要多少钱", "standard")
-    assert reply.session_id == "never-seen" and reply.action is ChatAction.CLARIFY
+    assert reply.session_id != "never-seen" and reply.action is ChatAction.CLARIFY
+    assert reply.reply.startswith("之前的对话已过期")
 
 
 def test_an_overlong_message_is_refused(chat: ChatService) -> None:
@@ -208,15 +209,18 @@ def test_elderly_replies_follow_the_spoken_rules(elder: Conversation, question: 
     elder.say("我在广州，第一次办护照要带什么")
     reply = elder.say(question)
     assert len(_first_sentence(reply.reply)) <= 40, reply.reply
-    assert not _DIGIT.search(reply.reply), reply.reply
+    assert reply.speech is not None and not _DIGIT.search(reply.speech), reply.speech
+    assert len(_first_sentence(reply.speech)) <= 40, reply.speech
     assert "http" not in reply.reply and "|" not in reply.reply
     assert len(reply.options) <= 3
 
 
 def test_elderly_mode_speaks_amounts_and_time_limits(elder: Conversation) -> None:
     elder.say("我在广州，第一次办护照要带什么")
-    assert "一百二十元" in elder.say("那要多少钱").reply
-    assert "五个工作日" in elder.say("多久能办好").reply
+    fee = elder.say("那要多少钱")
+    assert "120元" in fee.reply and "一百二十元" in (fee.speech or "")
+    limit = elder.say("多久能办好")
+    assert "5个工作日" in limit.reply and "五个工作日" in (limit.speech or "")
 
 
 def test_elderly_mode_corrects_homophones_in_the_transcript(elder: Conversation) -> None:

@@ -118,3 +118,60 @@ def test_a_split_of_unlikely_candidates_is_worth_less() -> None:
     ]
     question = best_question(pool, set(), 6, _plain)
     assert question is not None and question.attr == "variant"
+
+
+def test_the_heaviest_candidate_is_named_though_its_name_is_inside_a_siblings() -> None:
+    """办理往来港澳通行证 is inside 首次办理往来港澳通行证进度查询: both are named, the heavier
+    first, so the likeliest service is never hidden behind 其他."""
+    pool = [
+        _cand("main", 0.65, service={"办理往来港澳通行证"}),
+        _cand("lookup", 0.31, service={"首次办理往来港澳通行证进度查询"}),
+        _cand("tw", 0.03, service={"办理往来台湾通行证"}),
+        _cand("x", 0.006, service={"办理中华人民共和国出入境通行证"}),
+    ]
+    options = options_for(pool, "service", 3, lambda v: v)
+    assert options[0].label == "办理往来港澳通行证"
+    assert "首次办理往来港澳通行证进度查询" in [o.label for o in options]
+
+
+def test_a_question_that_cannot_name_the_heaviest_candidate_is_not_asked() -> None:
+    pool = [
+        _cand("main", 5.0, "甲证核发 撤销", variant={"首次"}),
+        _cand("b", 1.0, "甲证撤销", variant={"撤销"}),
+        _cand("c", 1.0, "甲证变更", variant={"变更"}),
+    ]
+    question = best_question(pool, set(), 6, _plain)
+    assert question is None or any(
+        "main" in {c.key for c in keep(pool, question.attr, o)}
+        for o in question.options
+        if o.label not in ("其他", WAY_OUT)
+    )
+
+
+def test_a_question_whose_named_options_keep_little_weight_is_not_asked() -> None:
+    """找哪个部门？[司法厅, 其他] when 司法厅 holds a sliver of the weight tells nobody anything."""
+    pool = [
+        _cand("a", 1.0, department={"民政厅"}),
+        _cand("b", 1.0, department={"人社厅"}),
+        _cand("c", 1.0, department={"卫健委"}),
+        _cand("d", 1.0, department={"医保局"}),
+        _cand("e", 0.6, department={"司法厅"}),
+        _cand("f", 0.6, department={"司法厅"}),
+    ]
+    assert best_question(pool, set(), 2, _plain) is None
+
+
+def test_a_lookup_variant_is_offered_last_to_a_need_that_does_not_ask_to_look_up() -> None:
+    from zwfw.nav.narrow import Option, Question
+    from zwfw.nav.service import _lookups_last
+
+    options = (
+        Option("查询", frozenset({"查询"}), 22),
+        Option("首次", frozenset({"首次"}), 5),
+        Option("其他", frozenset({"x"}), 3),
+    )
+    question = Question("variant", options, 1.0)
+    assert [o.label for o in _lookups_last(question, "我要办港澳通行证").options] == [
+        "首次", "查询", "其他"
+    ]  # fmt: skip
+    assert _lookups_last(question, "查一下港澳通行证进度").options == options

@@ -12,6 +12,13 @@ from zwfw.chat.types import ChatAction, ChatReply
 
 EMERGENCY_NAMES = {"110": "110报警电话", "120": "120急救电话", "119": "119火警电话"}
 STARTERS = ["办护照要带什么", "社保卡在哪里办", "孩子出生了要办什么"]
+# There is no human agent behind this assistant to transfer to: human service is the
+# hotline, and the reply says so rather than promising a transfer that never comes.
+HUMAN_SERVICE = (
+    "人工服务请拨打{hotline}政务服务便民热线，由工作人员为您解答。"
+    "我是线上智能客服，无法为您转接真人。"
+)
+HUMAN_OPTION = "人工服务"  # a quick reply that leads to HUMAN_SERVICE, promising no transfer
 
 
 def canned(detected: Detected, hotline: str, complaint_phone: str | None = None) -> ChatReply:
@@ -35,7 +42,7 @@ def canned(detected: Detected, hotline: str, complaint_phone: str | None = None)
     if intent is Intent.HUMAN:
         return ChatReply(
             "",
-            f"好的，正在为您转接人工客服；您也可以直接拨打{hotline}政务服务便民热线。",
+            HUMAN_SERVICE.format(hotline=hotline),
             ChatAction.HANDOFF,
         )
     return ChatReply("", _SMALLTALK[intent], ChatAction.SMALLTALK, options=_OPTIONS.get(intent, []))

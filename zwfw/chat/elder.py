@@ -1,9 +1,10 @@
 """Elderly mode: replies short and plain enough to be read aloud.
 
 The rules (docs/chat.md): the first sentence carries the answer in at most 40 characters;
-no tables, no URLs read aloud (the card on screen carries the link); numbers and dates in
-their spoken form; at most three quick replies, because a list of six is not remembered
-when heard.
+no tables, no URLs read aloud (the card on screen carries the link); at most three quick
+replies, because a list of six is not remembered when heard. The screen keeps digits
+(020-12345 is what an older citizen dials); the separate speech text (`speech`) has numbers
+and dates in their spoken form, for the text-to-speech engine.
 """
 
 from __future__ import annotations
@@ -33,15 +34,14 @@ def short_name(title: str) -> str:
 
 def plain(text: str) -> str:
     """The text with everything a listener cannot use removed: links, tables, citations of
-    documents, bracketed asides, list markup. Numbers are then written as spoken."""
+    documents, bracketed asides, list markup. Digits stay (see `speech`)."""
     text = _TABLE_LINE.sub("", text)
     text = _URL.sub("", text)
     text = _CITATION.sub("", text)
     while _PAREN.search(text):
         text = _PAREN.sub("", text)
     text = re.sub(r"(入口|网址|链接)[：:]\s*(?=[\n。]|$)", "", text)
-    text = text.replace("/", "每")
-    return speak_numbers(text)
+    return text.replace("/", "每")
 
 
 def enumerate_spoken(items: list[str]) -> str:
@@ -89,6 +89,12 @@ def cap_options(options: list[str]) -> list[str]:
 
 
 def finish(text: str) -> str:
-    """The last pass over every elderly-mode reply, whatever produced it: no link, no digit,
+    """The last pass over every elderly-mode reply as shown, whatever produced it: no link,
     a short first sentence (safe on text that is already plain)."""
+    return cap_first_sentence(_URL.sub("", text))
+
+
+def speech(text: str) -> str:
+    """What is read aloud for a shown elderly-mode reply: every number in its spoken form
+    (120元 → 一百二十元, 020-12345 → 零二零，一二三四五), first sentence still short."""
     return cap_first_sentence(speak_numbers(_URL.sub("", text)))

@@ -93,6 +93,14 @@ class FieldAnswer:
 
 
 MISSING_HEAD = "办事指南没有写明"
+# A catalogue name that starts with what is done (办理往来港澳通行证, 申领…, 核发…) takes no
+# "办理" before it: the grammar of Chinese service names, not a list of services.
+_ACTION = re.compile(
+    "^(?:办理|办|申请|申领|申办|申报|领取|核发|签发|换发|补发|补领|补办|换领|注销|变更|查询|开具|"
+    "出具|登记|认定|审批|审核|备案|预约|缴纳|提取|确认|注册|延续|迁移|迁入|迁出|首次|对|为|"
+    "关于|给予|准予|撤销|许可|受理|发放|办结)"
+)
+
 _LIMIT = re.compile(r"(\d+)\s*[(（](工作日|自然日)[)）]")
 
 
@@ -113,7 +121,8 @@ def answer_field(item: Item, field: GuideField, name: str) -> FieldAnswer:
         if not item.materials:
             return missing
         listed = tuple(f"{i}. {m}" for i, m in enumerate(item.materials, start=1))
-        return FieldAnswer(f"办理{name}需要准备{len(item.materials)}项材料。", listed)
+        lead = "" if _ACTION.match(item.name) else "办理"
+        return FieldAnswer(f"{lead}{name}需要准备{len(item.materials)}项材料。", listed)
     if field is GuideField.FEE:
         return FieldAnswer(f"{name}的收费：{_quote(item.fee)}。") if item.fee else missing
     if field is GuideField.TIME_LIMIT:

@@ -8,7 +8,9 @@ guide field, a complaint) leaves navigation, so a citizen is never trapped in it
 from __future__ import annotations
 
 from zwfw.chat.types import Card, ChatAction, ChatReply, item_card, item_source
+from zwfw.core.errors import NotFound
 from zwfw.nav import NavService
+from zwfw.nav.service import DECLINED, NO_MATCH, NOT_FOUND
 from zwfw.nav.session import NavStep
 
 
@@ -28,6 +30,15 @@ class NavBridge:
             return None, None
         return to_reply(step), (step.session_id if step.question else None)
 
+    def candidates(self, session: str, elder: bool) -> list[str]:
+        """The item keys still in play in a navigation session, heaviest first ([] when it
+        expired): the subject of a field question asked instead of an answer."""
+        try:
+            step = self.nav.step(session, mode="elder" if elder else "standard")
+        except NotFound:
+            return []
+        return [f"item:{c.id}" for c in step.candidates]
+
 
 def to_reply(step: NavStep) -> ChatReply:
     if step.result is not None:
@@ -38,6 +49,13 @@ def to_reply(step: NavStep) -> ChatReply:
             for a in step.result.apps
         ]  # fmt: skip
         names = "、".join(i.name for i in items[:3])
+        if step.message and step.result.bundle is None:
+            # Navigation's own words (没有完全符合的事项…12345) are kept: a shortlist of near
+            # items is not presented as what was found, and a miss is a hand-off.
+            text = step.message + (f"\n相近事项：{names}。" if names else "")
+            action = ChatAction.HANDOFF if _declined(step) else ChatAction.NAVIGATE
+            sources = [] if action is ChatAction.HANDOFF else [item_source(i) for i in items]
+            return ChatReply("", text, action, sources, cards)
         materials = "、".join(step.result.materials[:8])
         text = f"为您找到：{names}。" + (f"需要准备：{materials}。" if materials else "")
         return ChatReply("", text, ChatAction.NAVIGATE, [item_source(i) for i in items], cards)
@@ -48,3 +66,8 @@ def to_reply(step: NavStep) -> ChatReply:
     ]
     return ChatReply("", step.question or "请再具体说说您要办的事。", ChatAction.NAVIGATE,
                      [], cards, options)  # fmt: skip
+
+
+def _declined(step: NavStep) -> bool:
+    """Navigation found nothing that fits (as opposed to a shortlist of close rivals)."""
+    return step.message in (NOT_FOUND, DECLINED, NO_MATCH)

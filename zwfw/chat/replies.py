@@ -6,6 +6,7 @@ candidates as cards with ids and as options, so the widget can always render it.
 
 from __future__ import annotations
 
+from zwfw.chat.canned import HUMAN_OPTION
 from zwfw.chat.elder import for_elder, short_name
 from zwfw.chat.fields import subject_of, time_text
 from zwfw.chat.router import Offer
@@ -72,14 +73,13 @@ def choose(
 def no_match(nearest: list[Item], hotline: str, elder: bool) -> ChatReply:
     """Nothing in the catalogue or the FAQ matches: say so, show the nearest, name the hotline."""
     names = "、".join(f"「{short_name(i.name)}」" for i in nearest[:3])
-    text = "没有找到与您的问题对应的办事事项或常见问题。"
+    text = f"没有找到对应的事项，可拨打{hotline}政务服务便民热线咨询，也可以换个说法再问。"
     if names:
-        text += f"比较接近的有{names}，供您参考。"
-    text += f"您可以换个说法，或拨打{hotline}政务服务便民热线咨询。"
+        text += f"\n相近事项（仅供参考）：{names}。"
     if elder:
         text = for_elder(text, [])
     cards = _cards(nearest[:3])
-    return ChatReply("", text, ChatAction.HANDOFF, cards=cards, options=["转人工服务"])
+    return ChatReply("", text, ChatAction.HANDOFF, cards=cards, options=[HUMAN_OPTION])
 
 
 def _cards(items: list[Item]) -> list[Card]:
@@ -160,4 +160,4 @@ def hand_off(turn: ChatReply, hotline: str, elder: bool, repeated: bool) -> Chat
     else:
         text = f"好的。请换个说法描述您要办的事，或拨打{hotline}政务服务便民热线咨询。"
     text = for_elder(text, []) if elder else text
-    return ChatReply("", text, ChatAction.HANDOFF, turn.sources, turn.cards, ["转人工服务"])
+    return ChatReply("", text, ChatAction.HANDOFF, turn.sources, turn.cards, [HUMAN_OPTION])

@@ -15,6 +15,7 @@ from enum import StrEnum
 
 from zwfw.chat.confidence import base_name, confident_item, title_coverage
 from zwfw.core.records import DocKind, Item
+from zwfw.nav import weak
 from zwfw.qa import Action, QaResult, QaService
 from zwfw.search import Candidate, SearchFilters, SearchService
 
@@ -49,6 +50,7 @@ class Decision:
     top: Item | None = None  # search's confident top item, named or not
     items: list[Item] = field(default_factory=list)  # item candidates, search's order
     offers: list[Offer] = field(default_factory=list)  # plausible items and FAQs, best first
+    weak: bool = False  # no item candidate is plausible (see nav.plausible): nearest only
 
 
 class TurnRouter:
@@ -83,6 +85,12 @@ class TurnRouter:
             found = by_subject if item is not None else found
         items = [c.record for c in found if isinstance(c.record, Item)]
         offers = self._offers(found, result)
+        # Noise is not offered as if it were a match: with weak item candidates only the
+        # FAQ suggestions QA itself would offer remain (a need still goes to navigation,
+        # whose life-event bundles do not depend on retrieval, and which declines alike).
+        noise = item is None and weak(found, subject or text)
+        if noise:
+            offers = [o for o in offers if o.item is None]
         top = item
         if result.action is Action.ANSWER:
             route = Route.FAQ
@@ -98,7 +106,7 @@ class TurnRouter:
             route = Route.CLARIFY
         else:
             route = Route.NONE
-        return Decision(route, result, item, top, items, offers)
+        return Decision(route, result, item, top, items, offers, noise)
 
     def _offers(self, found: list[Candidate], result: QaResult) -> list[Offer]:
         """Items and FAQ suggestions in one list by cosine; one offer per item name. FAQ

@@ -16,7 +16,7 @@ from dataclasses import replace
 
 from zwfw.chat import canned, navigation, replies
 from zwfw.chat.confidence import base_name
-from zwfw.chat.elder import cap_options, finish, for_elder
+from zwfw.chat.elder import cap_options, finish, for_elder, speech
 from zwfw.chat.fields import GuideField, detect_fields, names_something, subject_of
 from zwfw.chat.guide import GuideAnswers
 from zwfw.chat.intents import Intent, detect_intent, is_need, strip_greeting
@@ -27,9 +27,10 @@ from zwfw.chat.types import ChatAction, ChatReply, Mode, item_source
 from zwfw.chat.variants import group_key, narrow
 from zwfw.core.errors import InvalidQuery
 from zwfw.core.records import DocKind, Faq, Item
-from zwfw.core.regions import name_of
+from zwfw.core.regions import name_of, within
 from zwfw.core.settings import ChatSettings
 from zwfw.models import normalize
+from zwfw.nav.plausible import WEAK_COVERAGE, coverage
 from zwfw.qa import Action, QaResult, QaService
 from zwfw.qa import Source as QaSource
 from zwfw.search import SearchFilters, SearchService
@@ -41,6 +42,7 @@ _ORDINAL = {"1": 0, "一": 0, "2": 1, "二": 1, "两": 1, "3": 2, "三": 2, "4":
 _ORDINAL_RE = re.compile(r"^(?:第)?([1-4一二两三四])(?:个|项|种)?$")
 _NONE_OF_THESE = re.compile("^(都不是|以上都不是|都不对|不是这些|都没有|没有我要的|其他|其它)$")
 _ITEMS = SearchFilters(kinds=(DocKind.ITEM,))
+EXPIRED = "之前的对话已过期，已为您开始新的对话。"
 
 
 class ChatService:
@@ -65,7 +67,9 @@ class ChatService:
     def reply(
         self, session_id: str | None, message: str, mode: Mode | str = Mode.STANDARD
     ) -> ChatReply:
-        """Answer one message; a missing, unknown or expired session id starts a session."""
+        """Answer one message. A missing session id starts a session; an unknown or expired
+        one starts a session under a new, server-chosen id and the reply says so (a client
+        never chooses an id: it could otherwise read or steer another citizen's session)."""
         limit = self.search.settings.max_query_chars
         if not message.strip():
             raise InvalidQuery("the message is empty")
@@ -73,8 +77,9 @@ class ChatService:
             raise InvalidQuery(f"the message is longer than {limit} characters")
         mode = Mode(mode)
         elder = mode is Mode.ELDER
-        sid = session_id or self.sessions.new_id()
-        state = self.sessions.load(sid)
+        found = self.sessions.find(session_id) if session_id else None
+        sid = session_id if session_id and found is not None else self.sessions.new_id()
+        state = found or SessionState()
         text = self._understand(message, mode)
         # /v1/qa gets the message as typed: ask QA the same, unless a greeting was removed
         # or (elderly mode) the transcript corrected.
@@ -82,6 +87,10 @@ class ChatService:
         turn = self._guard(state, self._route(state, text, elder, qa_text), elder)
         if elder:
             turn.reply, turn.options = finish(turn.reply), cap_options(turn.options)
+        if session_id and found is None:
+            turn.reply = _speak_text(EXPIRED, elder) + turn.reply
+        if elder:
+            turn.speech = speech(turn.reply)
         state.turns += 1
         self.sessions.save(sid, state)
         return replace(turn, session_id=sid)
@@ -124,17 +133,29 @@ class ChatService:
             return _speak(canned.canned(detected, self.search.settings.hotline, phone), elder)
         if (bare := strip_greeting(text)) != text:
             text, qa_text = bare, None
+        fields = detect_fields(text)
+        bare_field = bool(fields) and not names_something(_bare(subject_of(text), detect(text)))
         if state.nav_session and self.nav_bridge is not None:
-            step, state.nav_session = self.nav_bridge.answer(state.nav_session, text, elder)
+            session = state.nav_session
+            step, state.nav_session = self.nav_bridge.answer(session, text, elder)
             if step is not None:
                 return step
+            if bare_field and (left := self.nav_bridge.candidates(session, elder)):
+                # "要带什么材料" while navigation asks: about the services still in play.
+                return self._which_one(state, _item_offers(self.guide.load(left)), fields, elder)
+        if state.pending == "pick" and bare_field and state.options:
+            # A field question while options are pending is about one of them: ask which,
+            # naming them, and answer that field once one is picked.
+            loaded = {f"item:{i.id}": i for i in self.guide.load(list(state.options.values()))}
+            offers = [Offer(v, k, 0.0, loaded.get(v)) for k, v in state.options.items()]
+            return self._which_one(state, offers, fields, elder, keep=state.rest)
         if state.pending and (picked := self._picked(state, text, elder)) is not None:
             return picked if isinstance(picked, ChatReply) else self._guide(state, elder)
         state.pending, state.options, state.rest = None, {}, []
         if _NONE_OF_THESE.match(re.sub(r"[\W_]+", "", text)):  # nothing was offered
             empty = ChatReply("", "", ChatAction.HANDOFF)
             return replies.hand_off(empty, self.search.settings.hotline, elder, repeated=False)
-        fields, prefs = detect_fields(text), detect(text)
+        prefs = detect(text)
         subject = subject_of(text) if fields else text
         # "广州" after an answer asks the same in that city.
         follows = bool(fields or prefs.region) or bool(state.group and state.fields)
@@ -154,6 +175,8 @@ class ChatService:
             if state.region and (missing := self._region_missing(state, state.region, elder)):
                 return missing
             return self.guide.answer(state, fields, elder) if fields else self._guide(state, elder)
+        if state.topic and not fields and prefs.region:
+            return self._topic_in_city(state, text, prefs, elder)
         if state.topic:
             # Routed with the last answer's topic; unsure, the router offers candidates.
             topic = f"{state.topic} {text}"
@@ -163,6 +186,28 @@ class ChatService:
             ChatReply("", "请问您想问哪一项业务？比如“办护照”“社保卡”。", ChatAction.CLARIFY),
             elder,
         )
+
+    def _topic_in_city(
+        self, state: SessionState, text: str, prefs: Preferences, elder: bool
+    ) -> ChatReply:
+        """A city named after an answer ("深圳" after a FAQ about renewing a licence): the
+        topic's services, that city's first; said plainly when the city has none of its own.
+        The topic is searched alone, since a city name next to it drags in unrelated items
+        of that city."""
+        topic, region = state.topic or "", prefs.region or ""
+        state.region = region
+        turn = self._decide(state, topic, [], elder, None, avoid=state.answered)
+        items = self.guide.load([f"item:{c.id}" for c in turn.cards if c.type == "item"])
+        if turn.action is ChatAction.CLARIFY and not any(
+            within(i.region_code, region) for i in items
+        ):
+            hotline = self.search.settings.hotline
+            note = (
+                f"没有找到{name_of(region) or text}专门的办理事项，下面是与“{topic}”最接近的；"
+                f"也可以拨打{hotline}咨询当地的办理方式。"
+            )
+            turn.reply = _speak_text(note, elder) + ("\n" if not elder else "") + turn.reply
+        return turn
 
     def _decide(
         self, state: SessionState, text: str, fields: list[GuideField], elder: bool,
@@ -189,6 +234,7 @@ class ChatService:
             return self._item(state, text, decision, fields, elder)
         if decision.route is Route.NAVIGATE and self.nav_bridge is not None:
             step, state.nav_session = self.nav_bridge.start(text, elder)
+            state.topic = text  # "要带什么材料" after navigation ends is about this need
             return step
         if decision.route is Route.NAVIGATE:
             items = navigation.suggest_services(self.search, text, state.region)
@@ -199,8 +245,10 @@ class ChatService:
             state.fields = [f.value for f in fields]
             state.topic = subject_of(text) or text  # "补办要带什么" next is about this
             state.query = text
-            return self._choose(state, decision.offers, elder, decision.items)
-        return replies.no_match(self._nearest(text), self.search.settings.hotline, elder)
+            ranked = [] if decision.weak else decision.items  # noise is not shown as cards
+            return self._choose(state, decision.offers, elder, ranked)
+        nearest = decision.items[:3] if decision.items else self._nearest(text)
+        return replies.no_match(nearest, self.search.settings.hotline, elder)
 
     def _item(
         self, state: SessionState, text: str, decision: Decision, fields: list[GuideField],
@@ -243,6 +291,20 @@ class ChatService:
         state.pending, state.options = "pick", picks
         state.rest = [o.key for o in offers if o.key not in picks.values()]
         return _speak(turn, elder)
+
+    def _which_one(
+        self, state: SessionState, offers: list[Offer], fields: list[GuideField], elder: bool,
+        keep: list[str] | None = None,
+    ) -> ChatReply:  # fmt: skip
+        """Ask which of `offers` a field question is about, naming them; the pick is then
+        answered with that field (see `_pick`)."""
+        items = [o.item for o in offers if o.item is not None]
+        asked = "、".join(dict.fromkeys(_FIELD_WORDS[f] for f in fields))
+        head = f"您想了解下面哪一项的{asked}？请点选一项。"
+        turn = self._choose(state, offers, elder, items, head=_speak_text(head, elder))
+        state.fields = [f.value for f in fields]
+        state.rest = keep if keep is not None else state.rest
+        return turn
 
     def _nearest(self, text: str) -> list[Item]:
         """The closest items by meaning alone, however far, for a reply that found nothing
@@ -349,18 +411,23 @@ class ChatService:
         return replies.about_item(item, [], [], elder)
 
     def _none_of_these(self, state: SessionState, text: str, elder: bool) -> ChatReply:
-        """ "都不是": the next candidates when there are some, else say so and hand off."""
+        """ "都不是": the next candidates when some still share words with the question (a
+        title with a fair share of its bigrams in it); else say so at once and hand off with
+        the nearest, rather than paging through noise."""
         rest = state.rest
         state.pending, state.options, state.rest = None, {}, []
         records = self.search.index.docs.get(rest)
+        found = {k: r for k in rest if (r := records.get(k)) is not None}
+        query = state.query or state.topic or ""
         offers = [
             Offer(k, r.title, 0.0, r if isinstance(r, Item) else None)
-            for k in rest
-            if (r := records.get(k)) is not None
+            for k, r in found.items()
+            if not query or coverage(r.title, query) >= WEAK_COVERAGE
         ]
         if offers:
             return self._choose(state, offers, elder, head="那么，是下面哪一项？")
-        items = self.guide.load(state.group)
+        items = self.guide.load(state.group) or [r for r in found.values() if isinstance(r, Item)]
+        items = items or (self._nearest(query) if query else [])
         return replies.no_match(items, self.search.settings.hotline, elder)
 
     def _region_missing(self, state: SessionState, region: str, elder: bool) -> ChatReply | None:
@@ -386,6 +453,22 @@ def _bare(text: str, prefs: Preferences) -> str:
     return re.sub(
         "首次|第一次|补办|补领|补发|丢了|丢失|换证|换领|到期|个人|单位|公司|企业", "", text
     )
+
+
+_FIELD_WORDS = {
+    GuideField.MATERIALS: "材料",
+    GuideField.FEE: "收费",
+    GuideField.TIME_LIMIT: "办理时限",
+    GuideField.LOCATION: "办理地点",
+    GuideField.ONLINE: "网上办理",
+    GuideField.CONDITIONS: "申请条件",
+    GuideField.PHONE: "咨询电话",
+    GuideField.AUDIENCE: "服务对象",
+}
+
+
+def _item_offers(items: list[Item]) -> list[Offer]:
+    return [Offer(f"item:{i.id}", i.name, 0.0, i) for i in items]
 
 
 def _group(item: Item, items: list[Item]) -> list[Item]:

@@ -57,11 +57,15 @@ class SessionStore:
         return secrets.token_urlsafe(12)
 
     def load(self, session_id: str) -> SessionState:
-        """The session's state; a fresh one when unknown or expired. Fields a newer or older
+        """The session's state; a fresh one when unknown or expired."""
+        return self.find(session_id) or SessionState()
+
+    def find(self, session_id: str) -> SessionState | None:
+        """The session's state, or None when unknown or expired. Fields a newer or older
         release does not know are ignored, so a rolling upgrade keeps conversations."""
         found = self._kv.get(_PREFIX + session_id)
         if found is None:
-            return SessionState()
+            return None
         known = {f.name for f in fields(SessionState)}
         return SessionState(**{k: v for k, v in json.loads(found).items() if k in known})
 

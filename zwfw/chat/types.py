@@ -59,6 +59,8 @@ class ChatReply:
     sources: list[Source] = field(default_factory=list)
     cards: list[Card] = field(default_factory=list)
     options: list[str] = field(default_factory=list)
+    # Elderly mode: `reply` as it is read aloud (numbers spoken); None in standard mode.
+    speech: str | None = None
 
 
 def item_source(item: Item) -> Source:

@@ -8,6 +8,7 @@ from zwfw.nav.answers import Answer, match_answer
 from zwfw.nav.bundles import Bundle, BundleStep, Checklist, NavHint, checklist, shipped_bundles
 from zwfw.nav.factory import create_nav_service
 from zwfw.nav.need import looks_like_need
+from zwfw.nav.plausible import weak
 from zwfw.nav.service import NavService
 from zwfw.nav.session import Mode, NavResult, NavStep
 from zwfw.nav.store import NavChange, NavStore
@@ -29,4 +30,5 @@ __all__ = [
     "looks_like_need",
     "match_answer",
     "shipped_bundles",
+    "weak",
 ]

@@ -134,35 +134,49 @@ def options_for(
         for v in values:
             mass[v] = mass.get(v, 0.0) + c.weight / len(values)
     total = sum(mass.values()) or 1.0
-    order = sorted(mass, key=lambda v: (-mass[v], v))
+    # The heaviest candidate's own values first: the likeliest item always gets a named
+    # option, however many light siblings share another value.
+    top = ranked(pool)[0].facets.get(attr, frozenset()) if pool else frozenset()
+    order = sorted(mass, key=lambda v: (v not in top, -mass[v], v))
     shown: dict[str, set[str]] = {}
     for value in order:
         if len(shown) < max_options - 1 and mass[value] >= MIN_OPTION_SHARE * total:
             shown.setdefault(label(value), set()).add(value)
-    options = [
-        option
-        for name, group in shown.items()
-        if _readable(pool, attr, option := Option(name, frozenset(group), 0))
-    ]
+    candidates = [Option(name, frozenset(group), 0) for name, group in shown.items()]
+    options = [o for o in candidates if _readable(pool, attr, o, candidates)]
     named = {v for o in options for v in o.values}
     rest = frozenset(mass) - named
     options.append(Option(OTHER, rest, 0) if rest else Option(WAY_OUT, frozenset(), 0))
     counted = [Option(o.label, o.values, len(keep(pool, attr, o))) for o in options]
+    if kind_of(attr) in _NAMES:  # whole names: the heaviest first, so "第一个" is the likeliest
+        return (*counted[:-1], counted[-1])
     return (*_specific_first(counted[:-1]), counted[-1])
 
 
-def _readable(pool: Sequence[Cand], attr: str, option: Option) -> bool:
+# Facets whose values are whole names of services: offered by weight, not containment.
+_NAMES = frozenset({Attr.SERVICE, Attr.CATALOG, Attr.CASE})
+
+
+def _readable(
+    pool: Sequence[Cand], attr: str, option: Option, shown: Sequence[Option] = ()
+) -> bool:
     """The label is written in every item the option keeps that has a value for the facet,
     and in nothing it drops: a citizen recognises the option in the item they want (补发 in
     保安员证核发(遗失补发保安员证)), and one who finds 撤销 in their item's catalogue entry
     (对股权出质设立、变更、注销、撤销登记) would pick it, so it is not offered among that entry's
-    items. An option that fails answers to 其他 instead; a theme no item names is not asked."""
+    items. An option that fails answers to 其他 instead; a theme no item names is not asked.
+
+    A label written inside a dropped item's text is still readable when another `shown`
+    option, whose label contains this one, keeps that item: 办理往来港澳通行证 beside
+    首次办理往来港澳通行证进度查询, each citizen finds their own whole name among the options."""
     kept = {c.key for c in keep(pool, attr, option)}
     if len(kept) == len(pool):  # 自然人 when every item lists it: no answer to ask for
         return False
     floor = READABLE_SHARE * sum(c.weight for c in pool)
+    longer = [o for o in shown if o.label != option.label and option.label in o.label]
+    covered = {c.key for o in longer for c in keep(pool, attr, o) if o.label in c.text}
     return all(
-        (option.label in c.text) == (c.key in kept)
+        (option.label in c.text) == (c.key in kept) or c.key in covered
         for c in pool
         if c.weight >= floor and (c.key not in kept or c.facets.get(attr))
     )
@@ -202,6 +216,21 @@ def gain(pool: Sequence[Cand], attr: str, options: Sequence[Option]) -> float:
         branch = keep(pool, attr, option)
         expected += share / total * entropy([c.weight for c in branch])
     return entropy([c.weight for c in pool]) - expected
+
+
+MIN_NAMED_SHARE = 0.5  # the named options must hold at least this share of the weight
+
+
+def _worth_naming(pool: Sequence[Cand], attr: str, options: Sequence[Option]) -> bool:
+    """A question is worth asking only when its named options reach the heaviest candidate
+    and hold at least MIN_NAMED_SHARE of the weight: otherwise the likeliest answer is 其他
+    ("找哪个部门？ [司法厅, 其他]" when 司法厅 holds a sliver) and the shortlist serves better."""
+    named = [o for o in options if o.label not in (OTHER, WAY_OUT)]
+    reached = {c.key for o in named for c in keep(pool, attr, o)}
+    total = sum(c.weight for c in pool) or 1.0
+    heaviest = ranked(pool)[0]
+    share = sum(c.weight for c in pool if c.key in reached) / total
+    return heaviest.key in reached and share >= MIN_NAMED_SHARE
 
 
 def _settled(pool: Sequence[Cand], parent: Attr | None, attr: str) -> bool:
@@ -246,6 +275,8 @@ def best_question(
         if _partition(pool, attr, max_options, label) in seen:
             continue
         if max_label and any(len(o.label) > max_label for o in options):
+            continue
+        if not _worth_naming(pool, attr, options):
             continue
         g = gain(pool, attr, options)
         score = g * PREFERENCE[kind_of(attr)]

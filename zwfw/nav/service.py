@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 
 from zwfw.core.errors import InvalidQuery, NotFound
 from zwfw.core.records import App, DocKind, Item, doc_key
@@ -40,6 +41,7 @@ from zwfw.nav.narrow import (
     winner,
 )
 from zwfw.nav.need import looks_like_need
+from zwfw.nav.plausible import weak
 from zwfw.nav.session import (
     CandidateView,
     Mode,
@@ -63,6 +65,8 @@ SESSION_TTL = 30 * 60.0  # seconds
 SHOWN = {Mode.STANDARD: 5, Mode.ELDER: 3}  # candidates listed, and the longest result list
 NOT_FOUND = "没有找到相关事项，请换个说法，或拨打 12345 咨询。"
 DECLINED = "没有完全符合的事项，以下是最接近的几项；也可以换个说法，或拨打 12345 咨询。"
+NO_MATCH = "没有找到对应的事项，可拨打 12345 政务服务便民热线咨询；以下相近事项仅供参考。"
+SHORTLIST = "以下几项都可能符合，请点选查看；拿不准的话可以拨打 12345 咨询。"
 
 
 class NavService:
@@ -124,7 +128,18 @@ class NavService:
             session.bundle_id = bundle.id
         else:
             session.weights = self._retrieve(need)
+            # Nothing plausible (开个小饭馆 in a catalogue without catering licences): no
+            # question about noise; the nearest items end the session with DECLINED.
+            session.declined = bool(session.weights) and self._weak(need)
         return session
+
+    def _weak(self, need: str) -> bool:
+        q = self.search.analyze(need)
+        floor = self.search.settings.vector_min_score
+        found = self.search.retrieve(
+            q, SearchFilters(kinds=(DocKind.ITEM,)), POOL, vector_floor=floor
+        )
+        return weak(found, need)
 
     def _bundle_for(self, need: str) -> Bundle | None:
         """The life event a need names, if it is stated as a need (我想办退休, not 退休人员养老金
@@ -196,9 +211,17 @@ class NavService:
             session.pending = None
             items = tuple(records[c.key] for c in shortlist(pool, SHOWN[mode]))
             result = NavResult(items, self._apps_for(items), _materials(items))
-            message = NOT_FOUND if not items else DECLINED if session.declined else None
+            message = (
+                NOT_FOUND
+                if not items
+                else (NO_MATCH if session.questions == 0 else DECLINED)
+                if session.declined
+                else SHORTLIST
+                if len(items) > 1
+                else None
+            )
             return self._step(session, None, result=result, message=message)
-        session.pending = _pending(question, pool, mode)
+        session.pending = _pending(_lookups_last(question, session.need), pool, mode)
         session.questions += 1
         return self._ask(session, None)
 
@@ -321,6 +344,18 @@ def _variant_words(records: Mapping[str, Item], weights: Mapping[str, float]) ->
     for (canonical, word), _ in sorted(mass.items(), key=lambda kv: (-kv[1], kv[0])):
         spoken.setdefault(canonical, word)
     return spoken
+
+
+def _lookups_last(question: Question, need: str) -> Question:
+    """A progress lookup (查询) is about an application already made, not the service itself:
+    a need that does not ask to look something up ("我要办港澳通行证") is not offered 查询 as
+    its first choice because many light lookup items add up to the most weight."""
+    if question.kind is not Attr.VARIANT or variant_in(need) == "查询":
+        return question
+    *named, way_out = question.options
+    lookups = [o for o in named if o.values == {"查询"}]
+    others = [o for o in named if o.values != {"查询"}]
+    return replace(question, options=(*others, *lookups, way_out))
 
 
 def _pending(question: Question, pool: list[Cand], mode: Mode) -> Pending:

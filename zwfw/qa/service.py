@@ -114,8 +114,9 @@ class QaService:
 
     def _handoff(self, suggestions: list[Suggestion], confidence: float) -> QaResult:
         text = (
-            f"这个问题我暂时无法准确回答，已为您转人工服务；"
-            f"您也可以拨打政务服务便民热线{self.settings.hotline}咨询。"
+            # No agent is behind the API to transfer to: the hotline is the human service.
+            f"这个问题我暂时无法准确回答，人工服务请拨打政务服务便民热线"
+            f"{self.settings.hotline}咨询。"
         )
         return QaResult(Action.HANDOFF, text, [], suggestions, confidence)
 

@@ -52,6 +52,9 @@ class ChatResponse(BaseModel):
     sources: list[ChatSourcePublic] = Field(description="where the answer comes from")
     cards: list[ChatCardPublic] = Field(description="services and apps to render")
     options: list[str] = Field(description="quick replies; send one back as the next message")
+    speech: str | None = Field(
+        None, description="elderly mode: the reply as read aloud (numbers spoken); else null"
+    )
 
 
 @router.post("/chat", response_model=ChatResponse)

@@ -48,7 +48,7 @@
     }
     log.append(msg);
     log.scrollTop = log.scrollHeight;
-    if (window.zwfw?.isElder()) speak(turn.reply);
+    if (window.zwfw?.isElder()) speak(turn.speech || turn.reply);  // numbers in spoken form
   }
 
   function speak(text) {
