@@ -129,7 +129,7 @@ def gather(
         if progress and i % 500 == 0:
             progress(i)
         try:
-            match = qa.match(question.text, hide=question.hide, learned=False)
+            match = qa.match(question.text, hide=question.hide)
         except InvalidQuery:  # longer than a question may be, or empty once normalised
             continue
         if match.scored:
@@ -210,6 +210,7 @@ def fit(
         "matcher_weights": {**MATCH_WEIGHTS, LABELLED + "*": LABELLED_WEIGHT},
         "limits": vars(limits),
         "out_of_fold": outcomes(p_right, p_offer, rows, answer_t, clarify_t),
+        "labelled_per_fold": _per_fold(p_right >= answer_t, rows, fold),
         "fit_seconds": round(time.perf_counter() - started, 1),
     }
     return AnswerModel(
@@ -261,6 +262,28 @@ def fit_matcher(pairs: Sequence[PairRows]) -> PairMatcher:
 
 def _judged(pairs: Sequence[PairRows], matcher: PairMatcher | None) -> list[np.ndarray | None]:
     return [matcher.probabilities(p.x) if matcher else None for p in pairs]
+
+
+def _per_fold(answered: np.ndarray, rows: Rows, fold: np.ndarray) -> list[dict[str, Any]]:
+    """Labelled queries' answered right / wrong shares and near-misses answered, per fold."""
+    labelled = np.char.startswith(np.array(rows.kinds).astype(str), LABELLED)
+    inside, right = np.array(rows.in_scope), np.array(rows.right)
+    out = []
+    for k in sorted(set(fold.tolist())):
+        scope = labelled & inside & (fold == k)
+        near = labelled & ~inside & (fold == k)
+        out.append(
+            {
+                "fold": k,
+                "in_scope": int(scope.sum()),
+                "answered_right": round(float((answered & right)[scope].mean()), 3)
+                if scope.any()
+                else None,
+                "answered_wrong": int((answered & ~right & scope).sum()),
+                "near_misses_answered": f"{int((answered & near).sum())}/{int(near.sum())}",
+            }
+        )
+    return out
 
 
 def _standardised(rows: Rows) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
