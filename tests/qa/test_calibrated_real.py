@@ -33,7 +33,9 @@ def qa(
 def test_dev_questions_are_answered_often_and_rarely_wrongly(qa: QaService) -> None:
     figures = eval_faq(qa, read_jsonl(shared_file("eval", "faq_dev.jsonl")))
     assert figures["top1"] >= 0.93
-    assert figures["answered_correct"] >= 0.60  # out-of-fold at the shipped threshold: 0.600
+    # Out of fold (the pair matcher and classifier refitted without the query): 0.778, against
+    # 0.644 for the classifier without the matcher; in-sample here, so a floor, not a figure.
+    assert figures["answered_correct"] >= 0.77
     assert figures["answered_wrong"] <= 0.02
     # In-domain near-misses (dev's own out-of-scope questions) have a limit of their own.
     assert figures["out_of_scope_answered"] <= 0.07
