@@ -54,6 +54,12 @@ SIGNS = {
     "answer_gram_coverage": 1, "gram_jaccard": 1, "coverage": 1, "back_coverage": 1,
     "answer_coverage": 1, "match_log": 1, "match_lead": 1,
 }  # fmt: skip
+# The pair matcher's declared directions, for the same reason as `SIGNS`.
+PAIR_SIGNS = {
+    "cosine": 1, "second": 1, "lexical_inv_rank": 1, "coverage": 1, "back_coverage": 1,
+    "gram_coverage": 1, "gram_jaccard": 1, "answer_gram_coverage": 1, "asks_same": 1,
+    "asks_other": -1, "number_mismatch": -1,
+}  # fmt: skip
 PENALTY = 1.0  # L2 on standardised coefficients
 LABELLED = "labelled-"
 WEIGHTS = {"loo": 0.2}  # by kind; labelled queries weigh `LABELLED_WEIGHT`, the rest 1
@@ -244,13 +250,16 @@ def pair_rows(sample: Sample, words_of: WordsOf) -> PairRows:
 
 
 def fit_matcher(pairs: Sequence[PairRows]) -> PairMatcher:
-    """Pointwise logistic regression: is this candidate a right entry for this question?"""
+    """Pointwise logistic regression: is this candidate a right entry for this question?
+    Monotone like the classifier (`PAIR_SIGNS`): left free, leave-one-out lists (where the
+    most similar remaining question is a sibling) taught it that a candidate worded exactly
+    like the question is wrong, and questions typed as in the FAQ went unanswered."""
     x = np.vstack([p.x for p in pairs if len(p.x)])
     y = np.concatenate([p.right for p in pairs if len(p.x)]).astype(float)
     w = np.concatenate([np.full(len(p.x), p.weight) for p in pairs if len(p.x)])
     mean, spread = x.mean(axis=0), x.std(axis=0)
     scale = np.where(spread > 1e-6, spread, 1.0)
-    model = _logistic((x - mean) / scale, y, w)
+    model = _monotone_fit((x - mean) / scale, y, w, PAIR_NAMES, PAIR_SIGNS)
     return PairMatcher(
         names=PAIR_NAMES,
         mean=tuple(round(float(v), 6) for v in mean),
@@ -363,10 +372,16 @@ def _clarify_threshold(p: np.ndarray, rows: Rows, unanswered: np.ndarray) -> flo
     return best_t
 
 
-def _monotone_fit(z: np.ndarray, y: np.ndarray, w: np.ndarray | None = None) -> Logistic:
+def _monotone_fit(
+    z: np.ndarray,
+    y: np.ndarray,
+    w: np.ndarray | None = None,
+    names: Sequence[str] = NAMES,
+    declared: dict[str, int] = SIGNS,
+) -> Logistic:
     """Logistic fit with features of contradicting sign zeroed out, one at a time."""
     active = np.ones(z.shape[1], bool)
-    signs = np.array([SIGNS.get(n, 0) for n in NAMES])
+    signs = np.array([declared.get(n, 0) for n in names])
     while True:
         model = _logistic(z, y, w, active)
         coef = np.array(model.coef)
