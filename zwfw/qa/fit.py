@@ -15,8 +15,11 @@ Altered FAQ questions (keywords, dropped spans, homophones) were tried as positi
 dropped: they keep the wording, so the model learned to trust word overlap and answered 6 %
 of real paraphrases (docs/qa.md).
 
-Two logistic regressions (numpy Newton steps with an L2 penalty) predict whether the top
-candidate is right and whether a right one is among the suggestions. A feature whose fitted
+A pair matcher (`qa/matcher.py`: logistic over `qa/pairs.py` features of each of the top 20
+candidates) judges every candidate; two logistic regressions over the top candidate's
+evidence, the matcher's judgement included, predict whether it is right and whether a right
+one is among the suggestions (numpy Newton steps with an L2 penalty). Under k-fold the
+matcher is refitted without the predicted fold too. A feature whose fitted
 sign contradicts its declared meaning (`SIGNS`) is dropped and the model refitted, so the
 decision is monotone in that evidence. Thresholds are set on out-of-fold predictions: the
 lowest answer threshold that keeps wrong answers and answered out-of-scope questions under
