@@ -25,11 +25,10 @@ from zwfw.models.encoders.use import UseEncoder
 from zwfw.qa import QaService
 from zwfw.qa.classifier import DEFAULT_MODEL, AnswerModel, load_model
 from zwfw.qa.rerank import BlendReranker
-from zwfw.search import OpenIndex, SearchService, open_build, open_current
+from zwfw.search import OpenIndex, SearchService, derived, open_build, open_current
+from zwfw.search.derived import Derived
 from zwfw.search.fusion import FusionModel
 from zwfw.search.store import current_build, read_manifest
-from zwfw.search import derived
-from zwfw.search.derived import Derived
 from zwfw.search.suggest import SuggestEntry, Suggester
 from zwfw.search.synonyms import SynonymStore
 from zwfw.search.vector.threads import own_threads

@@ -109,7 +109,9 @@ def load(build: Path, gen: int, segmenter: Segmenter) -> Derived | None:
         FORMAT, build.name, gen, segmenter_stamp(segmenter),
     ):  # fmt: skip
         return None
-    keyed = [(k, SuggestEntry(text, kind, weight, id_)) for k, text, kind, weight, id_ in body["entries"]]
+    keyed = [
+        (k, SuggestEntry(text, kind, weight, id_)) for k, text, kind, weight, id_ in body["entries"]
+    ]
     readings = {k: (r[0], r[1]) for (k, _), r in zip(keyed, body["readings"], strict=True)}
     return Derived(
         TitleScan(body["postings"], body["bigrams"], [(c, n) for c, n in body["chars"]]),

@@ -63,7 +63,9 @@ class Vocabulary:
         vocab._index(scan.chars, readings or {})
         return vocab
 
-    def _index(self, chars: Sequence[tuple[str, int]], readings: Mapping[str, Sequence[str]]) -> None:
+    def _index(
+        self, chars: Sequence[tuple[str, int]], readings: Mapping[str, Sequence[str]]
+    ) -> None:
         by_pinyin: dict[str, list[str]] = defaultdict(list)
         by_initials: dict[str, list[str]] = defaultdict(list)
 
@@ -98,7 +100,9 @@ class Vocabulary:
     ) -> Vocabulary:
         """The vocabulary of the names citizens search for: item names, catalogue names and
         keywords, app names, FAQ questions and policy titles, plus the dictionary words."""
-        return cls.build(record_titles(records), segmenter, [*segmenter.dictionary_words, *extra_words])
+        return cls.build(
+            record_titles(records), segmenter, [*segmenter.dictionary_words, *extra_words]
+        )
 
     def cooccurrence(self, word: str, others: Iterable[str]) -> int:
         """Titles in which `word` appears together with any of `others`."""
