@@ -6,7 +6,9 @@ reading the pinyin of every word and completion (≈ 3 s of the real index's 7 s
 38 s at 100k), again in every worker and after every reload. The expensive, catalogue-only
 part (the titles' postings, bigrams and characters, the pinyin syllables of every word, the
 merged completion texts with their pinyin) is computed by the indexer and stored as
-`derived.json` in the build. A worker reads it and adds only what changes while it serves
+`derived.json` in the build, with the postings (most of the vocabulary's memory) in an .npy
+file beside it. A worker reads the JSON, maps the postings read-only (so the workers of a
+machine share their pages, as they do FAISS's) and adds only what changes while it serves
 (synonym terms, popular queries), so admin edits still show at once.
 
 The file names the build, the generation and the segmenter dictionary it was computed for.
@@ -29,6 +31,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from zwfw.core.records import Record
 from zwfw.models import Segmenter
 from zwfw.models.pinyin import syllables
@@ -40,7 +44,8 @@ from zwfw.search.vocab import TitleScan, record_titles, scan_titles
 log = logging.getLogger(__name__)
 
 FILE = "derived.json"
-FORMAT = 1  # raise when what is stored, or how it is computed, changes
+POSTINGS = "derived-postings"  # + a token per save, .npy
+FORMAT = 2  # raise when what is stored, or how it is computed, changes
 
 
 @dataclass
@@ -79,12 +84,21 @@ def generation(build: Path) -> int:
 
 def save(build: Path, derived: Derived, gen: int, segmenter: Segmenter) -> Path:
     """Write `derived.json` atomically (a private temporary name, then rename)."""
+    # The postings go to an .npy file of their own that workers map read-only and so share:
+    # the word count + 1 offsets, then every word's title numbers, in `words` order. Its name
+    # is new for every save and written before the JSON that names it.
+    arrays = list(derived.scan.postings.values())
+    sizes = np.fromiter(map(len, arrays), np.int64, len(arrays))
+    offsets = np.concatenate([[0], np.cumsum(sizes)]) + len(arrays) + 1
+    postings = build / f"{POSTINGS}-{uuid.uuid4().hex[:8]}.npy"
+    ids = np.concatenate([offsets.astype(np.int32), *arrays]).astype(np.int32)
     body: dict[str, Any] = {
         "format": FORMAT,
         "build": build.name,
         "generation": gen,
         "segmenter": segmenter_stamp(segmenter),
-        "postings": derived.scan.postings,
+        "postings": postings.name,
+        "words": list(derived.scan.postings),
         "bigrams": derived.scan.bigrams,
         "chars": derived.scan.chars,
         "syllables": {w: " ".join(s) for w, s in derived.syllables.items()},
@@ -93,8 +107,12 @@ def save(build: Path, derived: Derived, gen: int, segmenter: Segmenter) -> Path:
     }
     path = build / FILE
     tmp = build / f"{FILE}.{uuid.uuid4().hex[:8]}.tmp"
+    np.save(postings, ids)
     tmp.write_text(json.dumps(body, ensure_ascii=False, separators=(",", ":")), "utf-8")
     os.replace(tmp, path)
+    for old in build.glob(f"{POSTINGS}-*.npy"):  # a server may still map one: unlink is safe
+        if old != postings:
+            old.unlink(missing_ok=True)
     return path
 
 
@@ -113,8 +131,15 @@ def load(build: Path, gen: int, segmenter: Segmenter) -> Derived | None:
         (k, SuggestEntry(text, kind, weight, id_)) for k, text, kind, weight, id_ in body["entries"]
     ]
     readings = {k: (r[0], r[1]) for (k, _), r in zip(keyed, body["readings"], strict=True)}
+    try:
+        ids = np.load(build / body["postings"], mmap_mode="r")
+    except (OSError, ValueError):  # replaced by a newer save since the JSON was read
+        return None
+    words = body["words"]
+    ends = ids[: len(words) + 1].tolist()
+    postings = {w: ids[ends[i] : ends[i + 1]] for i, w in enumerate(words)}
     return Derived(
-        TitleScan(body["postings"], body["bigrams"], [(c, n) for c, n in body["chars"]]),
+        TitleScan(postings, body["bigrams"], [(c, n) for c, n in body["chars"]]),
         {w: s.split() for w, s in body["syllables"].items()},
         keyed,
         readings,

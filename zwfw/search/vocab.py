@@ -11,11 +11,15 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from zwfw.core.records import Item, Record
 from zwfw.models import Segmenter, normalize
 from zwfw.models.pinyin import syllables
 
 _HAN = range(0x3400, 0xA000)
+_NONE = np.zeros(0, np.int32)  # the postings of a word seen in no title
+_NONE.flags.writeable = False
 
 
 def _is_han(text: str) -> bool:
@@ -28,7 +32,8 @@ class Vocabulary:
     by_pinyin: dict[str, list[str]] = field(default_factory=dict)  # huzhao → [护照]
     by_initials: dict[str, list[str]] = field(default_factory=dict)  # hz → [护照, 户主, …]
     bigrams: set[str] = field(default_factory=set)  # every hanzi bigram in any title
-    postings: dict[str, set[int]] = field(default_factory=dict)  # word → title numbers
+    # word → sorted title numbers (int32; views of the build's mapped file when stored)
+    postings: dict[str, np.ndarray] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -52,11 +57,11 @@ class Vocabulary:
         """The vocabulary of scanned titles plus extra words; `readings` (word → syllables,
         stored with the build) spares the pinyin of the words it holds, the slow part."""
         vocab = cls()
-        postings = {w: set(ids) for w, ids in scan.postings.items()}
+        postings = dict(scan.postings)
         for word in extra_words:
             word = normalize(word)
             if _is_han(word) and word not in postings:
-                postings[word] = set()
+                postings[word] = _NONE
         vocab.bigrams = set(scan.bigrams)
         vocab.postings = postings
         vocab.df = Counter({w: max(1, len(ids)) for w, ids in postings.items()})
@@ -106,11 +111,19 @@ class Vocabulary:
 
     def cooccurrence(self, word: str, others: Iterable[str]) -> int:
         """Titles in which `word` appears together with any of `others`."""
-        mine = self.postings.get(word, set())
-        together: set[int] = set()
-        for other in others:
-            together |= mine & self.postings.get(other, set())
-        return len(together)
+        mine = self.postings.get(word, _NONE)
+        parts = [_common(mine, self.postings.get(other, _NONE)) for other in others]
+        return len(np.unique(np.concatenate(parts))) if parts else 0
+
+
+def _common(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The numbers in both sorted arrays: each of the shorter looked up in the longer."""
+    if len(a) > len(b):
+        a, b = b, a
+    if not len(a):
+        return a
+    at = np.minimum(np.searchsorted(b, a), len(b) - 1)
+    return a[b[at] == a]
 
 
 @dataclass
@@ -119,7 +132,7 @@ class TitleScan:
     with the build (`zwfw.search.derived`) so a server does not segment every title again.
     `chars` are the hanzi with their counts, most frequent first."""
 
-    postings: dict[str, list[int]]
+    postings: dict[str, np.ndarray]  # word → sorted title numbers, int32
     bigrams: list[str]
     chars: list[tuple[str, int]]
 
@@ -136,7 +149,9 @@ def scan_titles(titles: Iterable[str], segmenter: Segmenter) -> TitleScan:
                 postings[word].add(number)
         chars.update(c for c in text if ord(c) in _HAN)
     return TitleScan(
-        {w: sorted(ids) for w, ids in postings.items()}, sorted(bigrams), chars.most_common()
+        {w: np.array(sorted(ids), np.int32) for w, ids in postings.items()},
+        sorted(bigrams),
+        chars.most_common(),
     )
 
 
