@@ -147,3 +147,32 @@ def test_an_upsert_and_a_faq_edit_keep_vocabulary_and_completions_right(
         _assert_same(again)
     finally:
         again.close()
+
+
+def test_an_incremental_build_stores_its_own(tmp_path: Path, segmenter: Segmenter) -> None:
+    """`extend` copies the serving build's files but not its derived ones: the new build's
+    are computed for its own records (here one title changed, one record removed)."""
+    from fakes import HashEncoder
+
+    from zwfw.indexer import build_index
+    from zwfw.search.docstore import DocStore
+    from zwfw.search.store import read_manifest
+
+    settings = Settings(index_dir=tmp_path / "idx")
+    faqs = [Faq(id=f"f{i}", question=q, answer="答") for i, q in enumerate(
+        ["医保密码忘了怎么办", "社保卡丢了怎么挂失", "护照过期了怎么换发"]
+    )]  # fmt: skip
+    first = build_index(faqs, settings, HashEncoder(), segmenter)
+    changed = [faqs[0], Faq(id="f1", question="驾驶证到期怎么换领", answer="答")]
+    second = build_index(changed, settings, HashEncoder(), segmenter)
+    assert read_manifest(second).get("from_build") == first.name  # built by `extend`
+    stored = derived.load(second, derived.generation(second), segmenter)
+    assert stored is not None
+    docs = DocStore(second / "docs.sqlite")
+    try:
+        computed = derived.compute(docs.iter_all(), segmenter)
+    finally:
+        docs.close()
+    assert _sets(stored.scan.postings) == _sets(computed.scan.postings)
+    assert "驾驶证" in stored.scan.postings and "护照" not in stored.scan.postings
+    assert len(list(second.glob("derived-postings-*.npy"))) == 1
