@@ -141,6 +141,7 @@ def test_an_upsert_and_a_faq_edit_keep_vocabulary_and_completions_right(
     # The runtime stored them again for the new generation: the next start reads them.
     build = rt.index.build
     assert derived.load(build, derived.generation(build), rt.segmenter) is not None
+    assert len(list(build.glob("derived-postings-*.npy"))) == 1  # the old one removed
     again = _runtime(rt.settings.index_dir, tmp_path / "again", (rt.segmenter, rt.encoder))
     try:
         assert [s.text for s in again.suggester.suggest("蜂箱")] == ["蜂箱养殖备案登记"]

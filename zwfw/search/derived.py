@@ -85,13 +85,14 @@ def generation(build: Path) -> int:
 def save(build: Path, derived: Derived, gen: int, segmenter: Segmenter) -> Path:
     """Write `derived.json` atomically (a private temporary name, then rename)."""
     # The postings go to an .npy file of their own that workers map read-only and so share:
-    # the word count + 1 offsets, then every word's title numbers, in `words` order. Its name
-    # is new for every save and written before the JSON that names it.
+    # the word count + 1 offsets, then every word's title numbers, in `words` order. Named by
+    # generation and content, and in place (renamed) before the JSON that names it.
     arrays = list(derived.scan.postings.values())
     sizes = np.fromiter(map(len, arrays), np.int64, len(arrays))
     offsets = np.concatenate([[0], np.cumsum(sizes)]) + len(arrays) + 1
-    postings = build / f"{POSTINGS}-{uuid.uuid4().hex[:8]}.npy"
     ids = np.concatenate([offsets.astype(np.int32), *arrays]).astype(np.int32)
+    digest = hashlib.blake2b(ids.tobytes(), digest_size=8).hexdigest()
+    postings = build / f"{POSTINGS}-{gen}-{digest}.npy"
     body: dict[str, Any] = {
         "format": FORMAT,
         "build": build.name,
@@ -107,12 +108,20 @@ def save(build: Path, derived: Derived, gen: int, segmenter: Segmenter) -> Path:
     }
     path = build / FILE
     tmp = build / f"{FILE}.{uuid.uuid4().hex[:8]}.tmp"
-    np.save(postings, ids)
+    staged = build / f"{postings.name}.{uuid.uuid4().hex[:8]}.tmp"
+    with staged.open("wb") as out:
+        np.save(out, ids)
+    os.replace(staged, postings)
     tmp.write_text(json.dumps(body, ensure_ascii=False, separators=(",", ":")), "utf-8")
     os.replace(tmp, path)
-    for old in build.glob(f"{POSTINGS}-*.npy"):  # a server may still map one: unlink is safe
-        if old != postings:
-            old.unlink(missing_ok=True)
+    # Workers saving at once write the same content under the same name, so none removes
+    # what another's JSON names; only files the JSON on disk no longer names go (a process
+    # may still map one: unlinking is safe).
+    with contextlib.suppress(OSError, ValueError):
+        named = json.loads(path.read_text(encoding="utf-8"))["postings"]
+        for old in build.glob(f"{POSTINGS}-*.npy"):
+            if old.name != named:
+                old.unlink(missing_ok=True)
     return path
 
 
