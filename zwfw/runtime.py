@@ -25,10 +25,11 @@ from zwfw.models.encoders.use import UseEncoder
 from zwfw.qa import QaService
 from zwfw.qa.classifier import DEFAULT_MODEL, AnswerModel, load_model, unfitted_model
 from zwfw.qa.rerank import BlendReranker
-from zwfw.search import OpenIndex, SearchService, open_build, open_current
+from zwfw.search import OpenIndex, SearchService, derived, open_build, open_current
+from zwfw.search.derived import Derived
 from zwfw.search.fusion import FusionModel
 from zwfw.search.store import current_build, read_manifest
-from zwfw.search.suggest import SuggestEntry, Suggester, build_suggester
+from zwfw.search.suggest import SuggestEntry, Suggester
 from zwfw.search.synonyms import SynonymStore
 from zwfw.search.vector.threads import own_threads
 from zwfw.search.vocab import Vocabulary
@@ -58,6 +59,7 @@ class Runtime:
     _derived_stale: threading.Event = field(default_factory=threading.Event)
     _stamp: tuple[str, int] = ("", 0)
     _rejected: tuple[str, int] = ("", 0)  # a build refused at reload, not retried until it changes
+    _base: tuple[tuple[str, int], Derived] | None = None  # the catalogue's part, for a stamp
 
     def upsert(self, records: Sequence[Record]) -> None:
         with self._writing("server upsert"):
@@ -112,20 +114,43 @@ class Runtime:
         return self.search.suggester
 
     def derive(self) -> None:
-        """Rebuild what is derived from the catalogue and the synonyms, in one pass over the
-        docstore: the query-understanding vocabulary and the completions."""
-        records = list(self.index.docs.iter_all())
+        """Rebuild what is derived from the catalogue and the synonyms: the
+        query-understanding vocabulary and the completions. The catalogue's part comes from
+        the build (`zwfw.search.derived`), so only the synonyms and popular queries are
+        worked out here; a build without it, or updated since, is read record by record."""
+        base = self._catalogue()
         snapshot = self.synonyms.snapshot()
         terms = sorted({t for s in snapshot.source_terms() for t in (s, *snapshot.expand(s))})
         popular = self.popular_queries() if self.popular_queries else ()
-        self.search.vocab = Vocabulary.from_records(records, self.segmenter, terms)
-        self.search.suggester = build_suggester(
-            records,
+        self.search.vocab = Vocabulary.assemble(
+            base.scan, [*self.segmenter.dictionary_words, *terms], base.syllables
+        )
+        self.search.suggester = Suggester(
             [
                 *(SuggestEntry(t, "synonym", 0.7) for t in terms),  # colloquial words complete
                 *(SuggestEntry(q, "query", 0.75) for q in popular),  # what many people type
             ],
+            keyed=base.keyed,
+            readings=base.readings,
         )
+
+    def _catalogue(self) -> Derived:
+        """The catalogue's part of the derived structures for the build as it is now: kept
+        while its generation stands, else read from the build, else computed and stored."""
+        build = self.index.build
+        gen = derived.generation(build)
+        if self._base is not None and self._base[0] == (build.name, gen):
+            return self._base[1]
+        base = derived.load(build, gen, self.segmenter)
+        if base is None:
+            log.info(
+                "no stored start-up structures for %s generation %d: computing them from "
+                "the records", build.name, gen,
+            )  # fmt: skip
+            base = derived.compute(self.index.docs.iter_all(), self.segmenter)
+            derived.try_save(build, base, gen, self.segmenter)
+        self._base = ((build.name, gen), base)
+        return base
 
     def wait_for_derived(self, timeout: float = 30.0) -> bool:
         """Block until background vocabulary/completion rebuilds are done (tests, CLI)."""

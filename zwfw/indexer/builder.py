@@ -3,7 +3,9 @@ then an atomic switch of `CURRENT`. Old builds beyond the last few are pruned.
 
 A build holds the index's writer lock from start to switch, so no upsert lands in the old
 build while the new one is written (it would be lost at the switch). Vectors of passages
-whose text is unchanged since the serving build are copied from it, not re-encoded.
+whose text is unchanged since the serving build are copied from it, not re-encoded. The
+catalogue's part of the vocabulary and completions is computed last and stored with the build
+(`zwfw.search.derived`), so a server starting on it does not compute it again.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from zwfw.indexer.reuse import Previous
 from zwfw.indexer.updater import passage_hash
 from zwfw.models import Segmenter
 from zwfw.models.encoders import Encoder
+from zwfw.search import derived
 from zwfw.search.docstore import DocStore, vid_range
 from zwfw.search.fields import build_doc
 from zwfw.search.lexical import create_lexical
@@ -67,6 +70,7 @@ def build_index(
         (build / BUILDING).touch()  # a killed build is recognised by this marker
         try:
             _fill(build, records, settings, encoder, segmenter, progress, incremental)
+            derived.store(build, segmenter)  # so servers need not work it out at start-up
         except BaseException:
             shutil.rmtree(build, ignore_errors=True)
             raise

@@ -28,7 +28,11 @@ from zwfw.models.encoders import Encoder
 from zwfw.search.store import SCHEMA_VERSION, open_build, read_manifest
 
 _MAX_DEAD_SHARE = 0.2
-_SKIP = shutil.ignore_patterns("intent.*", "*.tmp", "*-shm", "manifest.json*", "BUILDING")
+# derived.json (and its postings) is made for one build and generation: the new build
+# computes its own.
+_SKIP = shutil.ignore_patterns(
+    "intent.*", "*.tmp", "*-shm", "manifest.json*", "BUILDING", "derived.json*", "derived-*"
+)
 
 
 def vector_index_kind(count: int, settings: Settings) -> str:

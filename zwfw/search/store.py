@@ -1,7 +1,8 @@
 """The on-disk layout of an index directory, and opening one build of it.
 
     index_dir/CURRENT            name of the serving build (replaced atomically)
-    index_dir/builds/<name>/     docs.sqlite, lexical/, vectors.faiss, manifest.json
+    index_dir/builds/<name>/     docs.sqlite, lexical/, vectors.faiss, manifest.json,
+                                 derived.json (start-up structures, `zwfw.search.derived`)
 
 A new build is written beside the serving one and `CURRENT` is switched with os.replace, so a
 crash mid-build leaves the previous build serving.

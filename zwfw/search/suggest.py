@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import sys
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import chain
 from typing import Literal
@@ -195,29 +195,48 @@ def _best(docs: np.ndarray, k: int, accept: Accept | None) -> list[int]:
 
 def _merge(entries: Iterable[SuggestEntry]) -> list[tuple[str, SuggestEntry]]:
     """One entry per normalised text, the heaviest (one with an id wins a tie), best first."""
+    return _merge_keyed((normalize(entry.text), entry) for entry in entries)
+
+
+def _merge_keyed(pairs: Iterable[tuple[str, SuggestEntry]]) -> list[tuple[str, SuggestEntry]]:
+    """`_merge` of entries whose normalised text is already known (stored with a build)."""
+    best = _heaviest(pairs)
+    return sorted(best.items(), key=lambda kv: (-kv[1].weight, len(kv[0]), kv[0]))
+
+
+def _heaviest(pairs: Iterable[tuple[str, SuggestEntry]]) -> dict[str, SuggestEntry]:
+    """The heaviest entry per key (the first of equals; one with an id wins a tie)."""
     best: dict[str, SuggestEntry] = {}
-    for entry in entries:
-        key = normalize(entry.text)
+    for key, entry in pairs:
         old = best.get(key)
         if key and (
             old is None or (entry.weight, entry.id is not None) > (old.weight, old.id is not None)
         ):
             best[key] = entry
-    return sorted(best.items(), key=lambda kv: (-kv[1].weight, len(kv[0]), kv[0]))
+    return best
 
 
 class Suggester:
     """Completions for a typed prefix; see docs/suggest.md for what matches and in which order."""
 
-    def __init__(self, entries: Iterable[SuggestEntry]) -> None:
-        ranked = _merge(entries)
+    def __init__(
+        self,
+        entries: Iterable[SuggestEntry],
+        keyed: Iterable[tuple[str, SuggestEntry]] = (),
+        readings: Mapping[str, tuple[str, str]] | None = None,
+    ) -> None:
+        """`keyed` are entries already paired with their normalised text and merged (the
+        catalogue's, stored with the build), `readings` their stored pinyin and initials:
+        both spare work at start-up. `entries` are merged after them, as `_merge` would."""
+        ranked = _merge_keyed(chain(keyed, ((normalize(e.text), e) for e in entries)))
         self._keys = [key for key, _ in ranked]
         self._entries = [entry for _, entry in ranked]
         read = _Reader()
-        readings = [read(key) for key in self._keys]
+        known = readings or {}
+        readings_ = [known.get(key) or read(key) for key in self._keys]
         self._text = _SortedKeys([(key, doc) for doc, key in enumerate(self._keys)])
-        self._pinyin = _SortedKeys([(r[0], doc) for doc, r in enumerate(readings) if r[0]])
-        self._initials = _SortedKeys([(r[1], doc) for doc, r in enumerate(readings) if r[1]])
+        self._pinyin = _SortedKeys([(r[0], doc) for doc, r in enumerate(readings_) if r[0]])
+        self._initials = _SortedKeys([(r[1], doc) for doc, r in enumerate(readings_) if r[1]])
         self._infix = _Infix(self._keys)
 
     def __len__(self) -> int:
@@ -285,6 +304,18 @@ def catalogue_entries(records: Iterable[Record]) -> Iterator[SuggestEntry]:
             yield from (SuggestEntry(kw, "item", 0.8) for kw in record.keywords)
         elif isinstance(record, App):
             yield SuggestEntry(record.name, "app", 0.9, record.id)
+
+
+def catalogue_keyed(records: Iterable[Record]) -> list[tuple[str, SuggestEntry]]:
+    """The catalogue's entries merged per normalised text, in first-seen order (what a build
+    stores; `Suggester(extra, keyed=…)` then equals `build_suggester(records, extra)`)."""
+    return list(_heaviest((normalize(e.text), e) for e in catalogue_entries(records)).items())
+
+
+def readings_of(keys: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """Full pinyin and initials of normalised texts, as the suggester reads them."""
+    read = _Reader()
+    return {key: read(key) for key in keys}
 
 
 def build_suggester(records: Iterable[Record], extra: Iterable[SuggestEntry] = ()) -> Suggester:
