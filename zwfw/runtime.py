@@ -125,6 +125,7 @@ class Runtime:
                 *(SuggestEntry(t, "synonym", 0.7) for t in terms),  # colloquial words complete
                 *(SuggestEntry(q, "query", 0.75) for q in popular),  # what many people type
             ],
+            self.segmenter.word_starts,  # 港澳 completes 办理往来港澳通行证 too
         )
 
     def wait_for_derived(self, timeout: float = 30.0) -> bool:

@@ -25,6 +25,7 @@ from zwfw.models.pinyin import syllables
 
 Kind = Literal["item", "app", "synonym", "query"]
 Accept = Callable[[int], bool]
+WordStarts = Callable[[str], Iterable[int]]
 
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _HAN_RUN = re.compile(r"[\u3400-\u9fff]+")
@@ -125,9 +126,12 @@ class _Infix:
     """Every hanzi position after a text's first character, sorted by the next three code
     points packed into one int64 (驾驶证 finds 机动车驾驶证补领); longer infixes are narrowed by
     comparing the following code points in numpy. Arrays, not one string per suffix: 100k
-    titles (~2M positions) take about 40 MB instead of several hundred."""
+    titles (~2M positions) take about 40 MB instead of several hundred.
 
-    def __init__(self, texts: list[str]) -> None:
+    `word` marks the positions where a word begins (by `word_starts`, none without it), so
+    护 starting 普通护照 can be told from 护 inside 救护车."""
+
+    def __init__(self, texts: list[str], word_starts: WordStarts | None = None) -> None:
         joined = "\0".join(texts) + "\0" * _INFIX_KEY  # 0 ends a text and pads the last one
         cp = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         starts = np.zeros(len(texts), np.int64)
@@ -148,25 +152,33 @@ class _Infix:
         del key
         self.pos = _frozen(pos[order])
         self.docs = _frozen((np.searchsorted(starts, self.pos, "right") - 1).astype(np.int32))
+        begins = np.zeros(len(cp), bool)
+        if word_starts is not None:
+            at = [int(base) + i for base, text in zip(starts, texts) for i in word_starts(text)]
+            begins[np.asarray(at, np.int64)] = True
+        self.word = _frozen(begins[self.pos])
         self.cp = _frozen(cp.astype(np.uint16) if len(cp) and cp.max() <= 0xFFFF else cp.copy())
 
-    def range(self, text: str) -> np.ndarray:
-        """Docs of the positions where `text` occurs (a doc may repeat)."""
+    def range(self, text: str, word: bool = False) -> np.ndarray:
+        """Docs of the positions where `text` occurs (a doc may repeat); with `word`, only
+        where it occurs at the start of a word."""
         head = [ord(c) for c in text[:_INFIX_KEY]]
         pad = _INFIX_KEY - len(head)
         lo = int(np.searchsorted(self.keys, _pack([*head, *[0] * pad]), "left"))
         hi = int(np.searchsorted(self.keys, _pack([*head, *[_TOP] * pad]), "right"))
         if len(text) <= _INFIX_KEY or lo == hi:
-            return self.docs[lo:hi]
+            return self.docs[lo:hi][self.word[lo:hi]] if word else self.docs[lo:hi]
         if "\0" in text:
             return self.docs[:0]
-        pos, ok, last = self.pos[lo:hi], np.ones(hi - lo, bool), len(self.cp) - 1
+        pos, last = self.pos[lo:hi], len(self.cp) - 1
+        ok = self.word[lo:hi].copy() if word else np.ones(hi - lo, bool)
         for offset, char in enumerate(text[_INFIX_KEY:], start=_INFIX_KEY):
             ok &= self.cp[np.minimum(pos + offset, last)] == ord(char)  # cp[last] is 0
         return self.docs[lo:hi][ok]
 
     def nbytes(self) -> int:
-        return int(self.keys.nbytes + self.docs.nbytes + self.pos.nbytes + self.cp.nbytes)
+        held = self.keys.nbytes + self.docs.nbytes + self.pos.nbytes + self.cp.nbytes
+        return int(held + self.word.nbytes)
 
 
 def _pack(codes: list[int]) -> int:
@@ -209,7 +221,9 @@ def _merge(entries: Iterable[SuggestEntry]) -> list[tuple[str, SuggestEntry]]:
 class Suggester:
     """Completions for a typed prefix; see docs/suggest.md for what matches and in which order."""
 
-    def __init__(self, entries: Iterable[SuggestEntry]) -> None:
+    def __init__(
+        self, entries: Iterable[SuggestEntry], word_starts: WordStarts | None = None
+    ) -> None:
         ranked = _merge(entries)
         self._keys = [key for key, _ in ranked]
         self._entries = [entry for _, entry in ranked]
@@ -218,13 +232,14 @@ class Suggester:
         self._text = _SortedKeys([(key, doc) for doc, key in enumerate(self._keys)])
         self._pinyin = _SortedKeys([(r[0], doc) for doc, r in enumerate(readings) if r[0]])
         self._initials = _SortedKeys([(r[1], doc) for doc, r in enumerate(readings) if r[1]])
-        self._infix = _Infix(self._keys)
+        self._infix = _Infix(self._keys, word_starts)
 
     def __len__(self) -> int:
         return len(self._keys)
 
     def suggest(self, prefix: str, size: int = 8) -> list[Suggestion]:
-        """At most `size` distinct texts, ordered by match type, then weight, then length.
+        """At most `size` distinct texts, ordered by match type, then weight, then length;
+        hanzi at the start of a word inside a title match like a prefix (see `_stages`).
 
         Latin input needs two letters or digits; blank input gives no suggestions.
         """
@@ -234,7 +249,7 @@ class Suggester:
         if size < 1 or not query or (not han and len(latin) < _MIN_LATIN):
             return []
         picked: dict[int, int] = {}  # doc → match type, in result order
-        for match, docs, accept in self._stages(query, han, latin):
+        for match, docs, accept in self._stages(query, han, latin, size):
             for doc in _best(docs, size + len(picked), accept):
                 picked.setdefault(doc, match)
             if len(picked) >= size:
@@ -242,10 +257,25 @@ class Suggester:
         return [self._suggestion(doc, match) for doc, match in list(picked.items())[:size]]
 
     def _stages(
-        self, query: str, han: bool, latin: str
+        self, query: str, han: bool, latin: str, size: int
     ) -> Iterator[tuple[int, np.ndarray, Accept | None]]:
-        """Candidate ranges in rank order; lazy, so a filled result skips the later ones."""
-        yield HANZI, self._text.range(query), None
+        """Candidate ranges in rank order; lazy, so a filled result skips the later ones.
+
+        Hanzi typed at the start of a word inside a title (港澳 in 办理往来港澳通行证) match
+        like a prefix, so eight long titles that happen to start with the text do not hide
+        a short one where it starts a later word. The best prefix matches keep the first half
+        of the list (people mostly type a title's start), unless a word match weighs more;
+        the rest is both kinds by weight, then shorter text.
+        """
+        prefix = self._text.range(query)
+        if han and _HAN.match(query):
+            words = self._infix.range(query, word=True)
+            if len(words):
+                floor = self._entries[int(words.min())].weight
+                lead = _best(prefix, (size + 1) // 2, lambda d: self._entries[d].weight >= floor)
+                yield HANZI, np.asarray(lead, np.int32), None
+                prefix = np.concatenate([prefix, words])
+        yield HANZI, prefix, None
         if not han:
             yield PINYIN, self._pinyin.range(latin), None
             yield INITIALS, self._initials.range(latin), None
@@ -287,11 +317,15 @@ def catalogue_entries(records: Iterable[Record]) -> Iterator[SuggestEntry]:
             yield SuggestEntry(record.name, "app", 0.9, record.id)
 
 
-def build_suggester(records: Iterable[Record], extra: Iterable[SuggestEntry] = ()) -> Suggester:
+def build_suggester(
+    records: Iterable[Record],
+    extra: Iterable[SuggestEntry] = (),
+    word_starts: WordStarts | None = None,
+) -> Suggester:
     """The suggester over the items and apps among `records` plus `extra` (synonyms, popular
-    queries).
+    queries); `word_starts` (the segmenter's) lets a word inside a title match like a prefix.
 
     Identical texts merge into the heaviest entry, so an item name offered in many regions is
     suggested once, with one item id.
     """
-    return Suggester(chain(catalogue_entries(records), extra))
+    return Suggester(chain(catalogue_entries(records), extra), word_starts)
