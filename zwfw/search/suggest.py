@@ -154,7 +154,8 @@ class _Infix:
         self.docs = _frozen((np.searchsorted(starts, self.pos, "right") - 1).astype(np.int32))
         begins = np.zeros(len(cp), bool)
         if word_starts is not None:
-            at = [int(base) + i for base, text in zip(starts, texts) for i in word_starts(text)]
+            pairs = zip(starts.tolist(), texts, strict=True)
+            at = [base + i for base, text in pairs for i in word_starts(text)]
             begins[np.asarray(at, np.int64)] = True
         self.word = _frozen(begins[self.pos])
         self.cp = _frozen(cp.astype(np.uint16) if len(cp) and cp.max() <= 0xFFFF else cp.copy())
