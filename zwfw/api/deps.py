@@ -145,10 +145,11 @@ def get_page_filters(request: Request) -> BuildCache[FilterOptions]:
     return cache
 
 
-def get_examples(request: Request, services: ServicesDep) -> list[str]:
-    """The greeting's example chips for the serving catalogue (see api.examples)."""
-    cache: ExamplesCache = request.app.state.greeting_examples
-    return cache.get(services.runtime)
+def get_examples(request: Request, services: MaybeServicesDep) -> list[str]:
+    """The greeting's example chips for the serving catalogue (see api.examples); none while
+    the index loads, or in an app whose routes are given their services directly (tests)."""
+    cache: ExamplesCache | None = getattr(request.app.state, "greeting_examples", None)
+    return [] if services is None or cache is None else cache.get(services.runtime)
 
 
 def get_reported_problems(request: Request) -> list[str]:
