@@ -281,8 +281,10 @@ class Suggester:
             # Ranges may be wide (广 at 100k titles): take the best few of each, never mask all.
             first_word = _best(words, 1, None)[0]
             floor = self._entries[first_word].weight  # ids are in rank order: weights descend
-            lead = _best(prefix, (size + 1) // 2, None)
-            yield HANZI, np.asarray([d for d in lead if self._entries[d].weight >= floor]), None
+            kept = [
+                d for d in _best(prefix, (size + 1) // 2, None) if self._entries[d].weight >= floor
+            ]
+            yield HANZI, np.asarray(kept, np.int32), None
             both = {*_best(prefix, 2 * size, None), *_best(words, 2 * size, None)}
             prefix = np.fromiter(sorted(both), np.int32, len(both))
         yield HANZI, prefix, None
