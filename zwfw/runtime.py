@@ -28,7 +28,7 @@ from zwfw.qa.rerank import BlendReranker
 from zwfw.search import OpenIndex, SearchService, open_build, open_current
 from zwfw.search.fusion import FusionModel
 from zwfw.search.store import current_build, read_manifest
-from zwfw.search.suggest import SuggestEntry, Suggester, build_suggester
+from zwfw.search.suggest import SuggestEntry, Suggester, build_suggester, popular_entries
 from zwfw.search.synonyms import SynonymStore
 from zwfw.search.vector.threads import own_threads
 from zwfw.search.vocab import Vocabulary
@@ -123,7 +123,7 @@ class Runtime:
             records,
             [
                 *(SuggestEntry(t, "synonym", 0.7) for t in terms),  # colloquial words complete
-                *(SuggestEntry(q, "query", 0.75) for q in popular),  # what many people type
+                *popular_entries(popular),  # what many people type, most typed first
             ],
             self.segmenter.word_starts,  # 港澳 completes 办理往来港澳通行证 too
         )

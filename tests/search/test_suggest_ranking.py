@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from zwfw.models.segment import Segmenter
-from zwfw.search.suggest import SuggestEntry, Suggester
+from zwfw.search.suggest import POPULAR_WEIGHTS, SuggestEntry, Suggester, popular_entries
 
 
 @pytest.fixture(scope="module")
@@ -99,3 +99,21 @@ def test_word_starts_are_split_points_of_the_search_mode_segmentation(
     segmenter: Segmenter, text: str, starts: set[int]
 ) -> None:
     assert set(segmenter.word_starts(text)) == starts
+
+
+def test_more_frequent_queries_rank_first_but_never_above_an_item_name() -> None:
+    popular = popular_entries(["护照丢了怎么补", "护照加急", "护照过期"])  # most frequent first
+    assert [e.weight for e in popular] == sorted((e.weight for e in popular), reverse=True)
+    suggester = Suggester(
+        [
+            *reversed(popular),
+            SuggestEntry("护照签发", "item", 1.0, "a"),
+            SuggestEntry("护照", "item", 0.8),  # a catalogue name
+        ]
+    )
+    texts = [s.text for s in suggester.suggest("护照")]
+    assert texts == ["护照签发", "护照丢了怎么补", "护照加急", "护照", "护照过期"]
+
+
+def test_one_popular_query_gets_the_top_weight() -> None:
+    assert [e.weight for e in popular_entries(["社保卡"])] == [POPULAR_WEIGHTS[1]]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import sys
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from typing import Literal
@@ -327,6 +327,19 @@ def catalogue_entries(records: Iterable[Record]) -> Iterator[SuggestEntry]:
             yield from (SuggestEntry(kw, "item", 0.8) for kw in record.keywords)
         elif isinstance(record, App):
             yield SuggestEntry(record.name, "app", 0.9, record.id)
+
+
+POPULAR_WEIGHTS = (0.7, 0.95)  # the least and the most frequent of the popular queries
+
+
+def popular_entries(queries: Sequence[str]) -> list[SuggestEntry]:
+    """Completions from the query log's frequent queries, given most frequent first: weighted
+    from 0.95 down to 0.7 by rank, so what people search most comes first among matches of
+    one kind, above catalogue names and keywords (0.8) and apps (0.9) when near the top, but
+    never above an item name (1.0), whose id opens the item."""
+    low, high = POPULAR_WEIGHTS
+    step = (high - low) / max(1, len(queries) - 1)
+    return [SuggestEntry(q, "query", round(high - i * step, 4)) for i, q in enumerate(queries)]
 
 
 def build_suggester(
