@@ -40,6 +40,7 @@ from zwfw.qa.fit import (
     fit,
     gather,
     labelled_questions,
+    pair_rows,
     tabulate,
 )
 from zwfw.qa.outofscope import citizen_questions, home_of, region_questions, sample
@@ -58,39 +59,38 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=Path("var/qa_samples.pkl"))
     parser.add_argument("--model", type=Path, help="write the model fitted with --dev here")
     args = parser.parse_args()
-    runtime = load_runtime(Settings(index_dir=args.index_dir))
+    runtime = load_runtime(Settings(index_dir=args.index_dir), fitting=True)
     faqs = [f for f in runtime.index.docs.iter_kind("faq") if isinstance(f, Faq)]
     home = home_of(faqs)
     material = [*citizen_questions(args.citizen), *region_questions(args.items, home)]
     samples = _cached(args.cache, lambda: _gather(runtime.qa, faqs, material, args.dev))
     ctx = Context(home)
-    started = time.perf_counter()
+    words_of = runtime.qa.words_of
     train = [s for s in samples["fit"] if s.question.kind in KINDS]
-    held_out = fit(tabulate(train, runtime.qa.words_of, ctx), Limits())
-    fit_seconds = round(time.perf_counter() - started, 1)
-    kfold = fit(tabulate([*train, *samples["dev"]], runtime.qa.words_of, ctx), Limits())
-    result = {
-        "fit_seconds": fit_seconds,
-        "training_questions": dict(Counter(s.question.kind for s in train)),
-        "held_out": {
-            "thresholds": [held_out.answer_threshold, held_out.clarify_threshold],
-            "dev": _outcomes(held_out, samples["dev"], runtime.qa.words_of, ctx),
-            "out_of_scope_eval": _outcomes(held_out, samples["oos"], runtime.qa.words_of, ctx),
-            "out_of_fold_training": held_out.meta["out_of_fold"],
-        },
-        "k_fold": {
-            "thresholds": [kfold.answer_threshold, kfold.clarify_threshold],
-            "dev": {k: v for k, v in kfold.meta["out_of_fold"].items() if k.startswith("labelled")},
-            "out_of_scope_eval": _outcomes(kfold, samples["oos"], runtime.qa.words_of, ctx),
-            "coefficients": dict(zip(kfold.names, kfold.answer.coef, strict=True)),
-        },
-    }
+    result: dict[str, Any] = {"training_questions": dict(Counter(s.question.kind for s in train))}
+    models = {}
+    for name, judge in (("before", False), ("after", True)):
+        started = time.perf_counter()
+        model = fit([*train, *samples["dev"]], words_of, ctx, Limits(), judge=judge)
+        seconds = round(time.perf_counter() - started, 1)
+        models[name] = model
+        oof = model.meta["out_of_fold"]
+        result[name] = {
+            "fit_seconds": seconds,
+            "thresholds": [model.answer_threshold, model.clarify_threshold],
+            "dev_out_of_fold": {k: v for k, v in oof.items() if k.startswith(("labelled", "dev"))},
+            "out_of_scope_eval": _outcomes(model, samples["oos"], words_of, ctx),
+            "coefficients": dict(zip(model.names, model.answer.coef, strict=True)),
+            "matcher": dict(zip(model.matcher.names, model.matcher.coef, strict=True))
+            if model.matcher
+            else None,
+        }
     print(json.dumps(result, ensure_ascii=False, indent=1))
     out = Path(__file__).parent / "results" / "calibrate_qa.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
     if args.model:
-        kfold.save(args.model)
+        models["after"].save(args.model)
 
 
 def _gather(qa: Any, faqs: list[Faq], material: list[Any], dev: Path) -> dict[str, list[Sample]]:
@@ -127,7 +127,9 @@ def _cached(path: Path, build: Any) -> dict[str, list[Sample]]:
 def _outcomes(
     model: AnswerModel, samples: list[Sample], words_of: Any, ctx: Context
 ) -> dict[str, dict[str, float]]:
-    rows = tabulate(samples, words_of, ctx)
+    matcher = model.matcher
+    judged = [matcher.probabilities(pair_rows(s, words_of).x) for s in samples] if matcher else None
+    rows = tabulate(samples, words_of, ctx, judged)
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     for x, right, inside, kind in zip(rows.x, rows.right, rows.in_scope, rows.kinds, strict=True):
         action, _ = model.decide(np.asarray(x))

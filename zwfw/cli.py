@@ -296,7 +296,7 @@ def fit_qa(
 
     settings = _settings(index_dir)
     try:
-        runtime = load_runtime(settings)
+        runtime = load_runtime(settings, fitting=True)
     except ZwfwError as exc:
         raise _fail(exc) from exc
     faqs = [f for f in runtime.index.docs.iter_kind("faq") if isinstance(f, Faq)]

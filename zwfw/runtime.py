@@ -23,7 +23,7 @@ from zwfw.models import Segmenter
 from zwfw.models.encoders import CachedEncoder, create_encoder
 from zwfw.models.encoders.use import UseEncoder
 from zwfw.qa import QaService
-from zwfw.qa.classifier import DEFAULT_MODEL, AnswerModel, load_model
+from zwfw.qa.classifier import DEFAULT_MODEL, AnswerModel, load_model, unfitted_model
 from zwfw.qa.rerank import BlendReranker
 from zwfw.search import OpenIndex, SearchService, open_build, open_current
 from zwfw.search.fusion import FusionModel
@@ -246,14 +246,25 @@ def _reranker(settings: Settings) -> BlendReranker:
     return BlendReranker(UseEncoder() if weight else None, weight=weight)
 
 
-def answer_model(settings: Settings) -> AnswerModel:
-    """The configured FAQ answer model, else the one fitted for this index, else the shipped one."""
+def answer_model(settings: Settings, fitting: bool = False) -> AnswerModel:
+    """The configured FAQ answer model, else the one fitted for this index, else the shipped one.
+    `fitting`: `zwfw fit-qa` only matches questions, so a model fitted on older features (which
+    a server refuses) is replaced by one that decides nothing, instead of stopping the fit
+    that would replace it."""
     fitted = settings.index_dir / "qa_model.json"
-    return load_model(settings.qa.answer_model or (fitted if fitted.exists() else DEFAULT_MODEL))
+    path = settings.qa.answer_model or (fitted if fitted.exists() else DEFAULT_MODEL)
+    try:
+        return load_model(path)
+    except ConfigError:
+        if fitting:
+            return unfitted_model()
+        raise
 
 
 def load_runtime(
-    settings: Settings, tools: tuple[Segmenter, CachedEncoder] | None = None
+    settings: Settings,
+    tools: tuple[Segmenter, CachedEncoder] | None = None,
+    fitting: bool = False,
 ) -> Runtime:
     segmenter, encoder = tools or build_tools(settings)
     _recover_if_free(settings)
@@ -266,7 +277,7 @@ def load_runtime(
     search = SearchService(
         index, encoder, segmenter, settings.search, synonyms=synonyms.snapshot, fusion=fusion
     )
-    qa = QaService(search, settings.qa, answer_model(settings), _reranker(settings))
+    qa = QaService(search, settings.qa, answer_model(settings, fitting), _reranker(settings))
     runtime = Runtime(settings, segmenter, encoder, index, search, qa, synonyms)
     runtime.derive()
     runtime._stamp = (index.build.name, int(index.manifest.get("generation", 0)))

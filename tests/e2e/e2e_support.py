@@ -17,7 +17,7 @@ USER_TOKEN_SECRET = "e2e-user-token-secret-of-at-least-32-bytes"
 T = TypeVar("T")
 
 
-def eventually(read: Callable[[], T], ok: Callable[[T], bool], timeout: float = 15.0) -> T:
+def eventually(read: Callable[[], T], ok: Callable[[T], bool], timeout: float = 20.0) -> T:
     """`read()` until `ok` holds or `timeout` passes; the last value either way.
 
     Why: the query log is written by a background thread, and the page sends clicks without

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from zwfw.chat.spoken import speak_numbers
+from zwfw.chat.types import ChatReply
 
 FIRST_SENTENCE_MAX = 40
 MAX_OPTIONS = 3
@@ -98,3 +99,15 @@ def speech(text: str) -> str:
     """What is read aloud for a shown elderly-mode reply: every number in its spoken form
     (120元 → 一百二十元, 020-12345 → 零二零，一二三四五), first sentence still short."""
     return cap_first_sentence(speak_numbers(_URL.sub("", text)))
+
+
+def elder_text(text: str, elder: bool) -> str:
+    """`text` as an elderly-mode headline when `elder`; unchanged for a screen."""
+    return for_elder(text, []) if elder else text
+
+
+def elder_reply(turn: ChatReply, elder: bool) -> ChatReply:
+    """`turn` with its reply written for elderly mode when `elder` (changed in place)."""
+    if elder:
+        turn.reply = for_elder(turn.reply, [])
+    return turn

@@ -38,6 +38,17 @@ _PATTERNS = {
     GuideField.PHONE: "电话|热线|联系方式|号码|打给谁",
     GuideField.AUDIENCE: "适用对象|服务对象|面向谁|面向哪些|哪些人可以|个人能办|企业能办|单位能办",
 }
+# How a reply names each field ("您想了解下面哪一项的材料？").
+FIELD_WORDS = {
+    GuideField.MATERIALS: "材料",
+    GuideField.FEE: "收费",
+    GuideField.TIME_LIMIT: "办理时限",
+    GuideField.LOCATION: "办理地点",
+    GuideField.ONLINE: "网上办理",
+    GuideField.CONDITIONS: "申请条件",
+    GuideField.PHONE: "咨询电话",
+    GuideField.AUDIENCE: "服务对象",
+}
 _FIELD_RE = {f: re.compile(p) for f, p in _PATTERNS.items()}
 # Words around the subject of a field question, removed before the subject is searched.
 _ASIDE = re.compile(

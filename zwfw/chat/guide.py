@@ -1,51 +1,25 @@
-"""Answers from service guides: find the service, narrow its variants, then quote a field.
+"""Answers from service guides: narrow the service's variants, then quote a field.
 
-Retrieval finds the best-matching item; its catalogue entry gives the variants (首次,
-补领, each city's). What the citizen said (now or earlier in the session) narrows them; if
-the remaining variants still disagree on the asked field, the assistant asks which one.
+The session holds the service under discussion with all its variants (首次, 补领, each
+city's). What the citizen said (now or earlier in the session) narrows them; if the
+remaining variants still disagree on the asked field, the assistant asks which one.
 """
 
 from __future__ import annotations
 
+from zwfw.chat import replies
 from zwfw.chat.elder import cap_options, for_elder, short_name
 from zwfw.chat.fields import MISSING_HEAD, GuideField, answer_field, field_value
 from zwfw.chat.sessions import SessionState
 from zwfw.chat.types import ChatAction, ChatReply, item_card, item_source
-from zwfw.chat.variants import QUESTIONS, choice_between, group_key, narrow
-from zwfw.core.records import DocKind, Item
-from zwfw.search import Candidate, SearchFilters, SearchService
-
-_ITEMS = SearchFilters(kinds=(DocKind.ITEM,))
-_POOL = 40
+from zwfw.chat.variants import QUESTIONS, choice_between, narrow
+from zwfw.core.records import Item
+from zwfw.search import SearchService
 
 
 class GuideAnswers:
     def __init__(self, search: SearchService) -> None:
         self.search = search
-
-    def candidates(self, text: str) -> list[Candidate]:
-        """Item candidates for `text`, best first, with the query's region preference."""
-        return self.search.retrieve(self.search.analyze(text), _ITEMS, _POOL)
-
-    def relevant(self, found: list[Candidate]) -> bool:
-        """Trust the top item only when both retrievers vouch for it: a shared word, and a
-        cosine above the bar unrelated text stays below (see SearchSettings)."""
-        if not found:
-            return False
-        top = found[0]
-        return (
-            top.lexical_rank is not None
-            and top.vector_score >= self.search.settings.vector_min_score
-        )
-
-    def find_group(self, text: str) -> list[Item]:
-        """Every variant of the service `text` is about, best first; [] when none is."""
-        found = self.candidates(text)
-        if not self.relevant(found):
-            return []
-        items = [c.record for c in found if isinstance(c.record, Item)]
-        key = group_key(items[0])
-        return [i for i in items if group_key(i) == key]
 
     def load(self, keys: list[str]) -> list[Item]:
         records = self.search.index.docs.get(keys)
@@ -78,6 +52,27 @@ class GuideAnswers:
             )
         state.pending, state.options = None, {}
         return self._quote(items, fields, elder)
+
+    def answer_kept(self, state: SessionState, elder: bool) -> ChatReply:
+        """The fields last asked, for the service under discussion; with none asked, what
+        the service is (its variants narrowed by what was said) and what about it."""
+        if not state.fields:
+            return self._about(state, elder)
+        return self.answer(state, [GuideField(f) for f in state.fields], elder)
+
+    def region_missing(self, state: SessionState, region: str, elder: bool) -> ChatReply | None:
+        """A region named freely that none of the variants covers (see replies)."""
+        # The variants the question was about: what was chosen so far, in any region.
+        items = narrow(self.load(state.group), state.choices, None)
+        hotline = self.search.settings.hotline
+        return replies.region_missing(state, items, region, hotline, elder)
+
+    def _about(self, state: SessionState, elder: bool) -> ChatReply:
+        items = narrow(self.load(state.group), state.choices, state.region)
+        if not items:
+            return self.answer(state, [], elder)
+        state.keys = [f"item:{i.id}" for i in items]
+        return replies.about_item(items[0], items[1:], [], elder)
 
     def _quote(self, items: list[Item], fields: list[GuideField], elder: bool) -> ChatReply:
         item = items[0]

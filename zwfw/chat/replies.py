@@ -7,7 +7,7 @@ candidates as cards with ids and as options, so the widget can always render it.
 from __future__ import annotations
 
 from zwfw.chat.canned import HUMAN_OPTION
-from zwfw.chat.elder import for_elder, short_name
+from zwfw.chat.elder import elder_text, for_elder, short_name
 from zwfw.chat.fields import subject_of, time_text
 from zwfw.chat.router import Offer
 from zwfw.chat.sessions import SessionState
@@ -76,8 +76,7 @@ def no_match(nearest: list[Item], hotline: str, elder: bool) -> ChatReply:
     text = f"没有找到对应的事项，可拨打{hotline}政务服务便民热线咨询，也可以换个说法再问。"
     if names:
         text += f"\n相近事项（仅供参考）：{names}。"
-    if elder:
-        text = for_elder(text, [])
+    text = elder_text(text, elder)
     cards = _cards(nearest[:3])
     return ChatReply("", text, ChatAction.HANDOFF, cards=cards, options=[HUMAN_OPTION])
 
@@ -141,7 +140,7 @@ def region_missing(
     state.options = {n: i.region_code for n, i in firsts.items()}
     return ChatReply(
         "",
-        for_elder(text, []) if elder else text,
+        elder_text(text, elder),
         ChatAction.CLARIFY,
         [item_source(items[0])],
         [item_card(i) for i in items[:5]],
@@ -159,5 +158,5 @@ def hand_off(turn: ChatReply, hotline: str, elder: bool, repeated: bool) -> Chat
         )
     else:
         text = f"好的。请换个说法描述您要办的事，或拨打{hotline}政务服务便民热线咨询。"
-    text = for_elder(text, []) if elder else text
+    text = elder_text(text, elder)
     return ChatReply("", text, ChatAction.HANDOFF, turn.sources, turn.cards, [HUMAN_OPTION])

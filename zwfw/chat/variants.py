@@ -7,11 +7,14 @@ Guangzhou's office is not Shenzhen's. When they agree, it answers at once.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from zwfw.chat.confidence import base_name
+from zwfw.chat.sessions import SessionState
 from zwfw.core.records import Item
 from zwfw.core.regions import ancestors, within
+from zwfw.search.preferences import Preferences
 
 VARIANT_LABELS = {
     "首次": "第一次办",
@@ -25,11 +28,40 @@ VARIANT_LABELS = {
 AUDIENCE_LABELS = {"person": "个人办理", "enterprise": "单位办理"}
 # The order in which a choice is asked for: what to do, for whom, then where.
 DIMENSIONS = ("variant", "audience", "region", "name")
+_PERSON = re.compile("个人|自己|本人|我自己")
 
 
 def group_key(item: Item) -> str:
     """Items of one catalogue entry are variants of the same service."""
     return item.catalog_name or item.name
+
+
+def group_of(item: Item, items: list[Item]) -> list[Item]:
+    """`item` and the other variants of its catalogue entry among `items`."""
+    key = group_key(item)
+    return [item, *[i for i in items if group_key(i) == key and i.id != item.id]]
+
+
+def remember(state: SessionState, text: str, prefs: Preferences) -> None:
+    """What this message says about region, variant and audience, kept for the session."""
+    if prefs.region:
+        state.region = prefs.region
+    if prefs.variant:
+        state.choices["variant"] = prefs.variant
+    if prefs.audience == "法人":
+        state.choices["audience"] = "enterprise"
+    elif _PERSON.search(text):
+        state.choices["audience"] = "person"
+
+
+def strip_choices(text: str, prefs: Preferences) -> str:
+    """The text without the words that only name a region, a variant or an audience: what
+    is left shows whether the message names a service of its own."""
+    if prefs.region_words:
+        text = text.replace(prefs.region_words, "")
+    return re.sub(
+        "首次|第一次|补办|补领|补发|丢了|丢失|换证|换领|到期|个人|单位|公司|企业", "", text
+    )
 
 
 def audience_of(item: Item) -> str:

@@ -4,7 +4,8 @@
 right entry is among the suggestions. Answer when `p_answer` clears its threshold, else
 clarify when `p_offer` clears its own, else hand off. Coefficients, the standardisation and
 both thresholds are fitted by `zwfw fit-qa` (qa/fit.py) and shipped as a small JSON file,
-read here with numpy alone.
+read here with numpy alone, together with the pair matcher whose judgement of the top
+candidates is part of the evidence (`qa/matcher.py`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import numpy as np
 from zwfw.core.errors import ConfigError
 from zwfw.qa.decide import Action
 from zwfw.qa.features import NAMES
+from zwfw.qa.matcher import PairMatcher
 
 DEFAULT_MODEL = Path(__file__).with_name("answer_model.json")
 
@@ -42,6 +44,9 @@ class AnswerModel:
     answer_threshold: float
     clarify_threshold: float
     meta: dict[str, Any] = field(default_factory=dict)  # how, when and on what it was fitted
+    # The pair matcher whose probabilities the `match_*` features read; fitted with the
+    # classifier, which learns from its output. None: those features are 0 (an older fit).
+    matcher: PairMatcher | None = None
 
     def probabilities(self, x: np.ndarray) -> tuple[float, float]:
         z = (x - np.asarray(self.mean)) / np.asarray(self.scale)
@@ -74,11 +79,20 @@ def load_model(path: Path) -> AnswerModel:
             answer_threshold=raw["answer_threshold"],
             clarify_threshold=raw["clarify_threshold"],
             meta=raw.get("meta", {}),
+            matcher=PairMatcher.from_dict(raw["matcher"]) if raw.get("matcher") else None,
         )
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ConfigError(f"cannot read the FAQ answer model {path}: {exc}") from exc
-    if model.names != NAMES:
+    if model.names != NAMES or (model.matcher is not None and not model.matcher.current):
         raise ConfigError(
             f"the FAQ answer model {path} was fitted on other features: run `zwfw fit-qa`"
         )
     return model
+
+
+def unfitted_model() -> AnswerModel:
+    """A model over the current features that never answers: what `zwfw fit-qa` runs with
+    while it fits the real one (it only matches questions; it never decides)."""
+    zero = Logistic(tuple(0.0 for _ in NAMES), -10.0)
+    ones = tuple(1.0 for _ in NAMES)
+    return AnswerModel(NAMES, tuple(0.0 for _ in NAMES), ones, zero, zero, 1.0, 1.0)

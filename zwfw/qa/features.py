@@ -26,13 +26,16 @@ SAME_ANSWER = 0.6
 _CONTEXT = 10  # candidates whose questions count as "what the catalogue knows" for a query
 _NUMBER = re.compile(r"\d+(?:\.\d+)?|[一二两三四五六七八九十百千万]+(?=[个年月日天岁周次元%])")
 # What a question asks for (how much, when, where, whether, how, which): a candidate asking
-# something else about the same subject is a different question. Grammar, not topic words.
+# something else about the same subject is a different question (多少钱 against an entry on
+# 材料). Grammar, not topic words.
 _ASKS = {
     "amount": re.compile("多少|几[个年月天岁次项]|多久|多长|比例|标准|金额|费用"),
     "when": re.compile("什么时候|何时|几时|时间|哪天|期限"),
     "where": re.compile("哪里|哪儿|在哪|何处|地点|地址|去哪"),
     "whether": re.compile("能否|可否|是否|能不能|可不可以|可以吗|能.*吗|吗[?？]?$"),
     "how": re.compile("怎么|如何|怎样|流程|步骤|程序|办理"),
+    "documents": re.compile("材料|证件|证明|手续|带什么|提交什么|提供什么"),
+    "conditions": re.compile("条件|资格|符合|要求"),
 }
 
 NAMES: tuple[str, ...] = (
@@ -58,6 +61,8 @@ NAMES: tuple[str, ...] = (
     "cosine_margin",  # its e5 lead over the runner-up, whatever that says
     "answer_coverage",  # share of the question's words in the candidate's question or answer
     "answer_gram_coverage",  # share of the question's character bigrams found there
+    "match_log",  # log of the pair matcher's probability that the top answers the question
+    "match_lead",  # that probability minus the best other candidate's
 )
 
 
@@ -69,9 +74,15 @@ class Context:
 
 
 def featurize(
-    q: AnalyzedQuery, scored: Sequence[Scored], words_of: WordsOf, ctx: Context
+    q: AnalyzedQuery,
+    scored: Sequence[Scored],
+    words_of: WordsOf,
+    ctx: Context,
+    judged: np.ndarray | None = None,
 ) -> np.ndarray:
-    """The feature vector (in `NAMES` order) of the top of `scored`, which must not be empty."""
+    """The feature vector (in `NAMES` order) of the top of `scored`, which must not be empty.
+    `judged`: the pair matcher's probabilities for the head of `scored` (None: no matcher,
+    the `match_*` features are 0)."""
     top = scored[0].candidate
     rival = next(
         (s for s in scored[1:] if _answer_overlap(top.record, s.candidate.record) < SAME_ANSWER),
@@ -84,7 +95,8 @@ def featurize(
     best_lexical = max((s.candidate.lexical_score for s in scored), default=0.0)
     runner = scored[1].candidate.record if len(scored) > 1 else None
     entry = normalize(f"{top.record.title} {getattr(top.record, 'answer', '')}")
-    query_grams = _grams(q.text)
+    query_grams = grams(q.text)
+    match_log, match_lead = summary(judged) if judged is not None else (0.0, 0.0)
     values = {
         "cosine": top.vector_score,
         "cosine_lead": top.vector_score - (rival.candidate.vector_score if rival else 0.0),
@@ -95,24 +107,36 @@ def featurize(
         "lexical_first": float(top.lexical_rank == 1),
         "lexical_inv_rank": 1.0 / top.lexical_rank if top.lexical_rank else 0.0,
         "lexical_share": top.lexical_score / best_lexical if best_lexical > 0 else 0.0,
-        "coverage": _share(words, title),
-        "back_coverage": _share(title_words, q.text),
-        "gram_jaccard": _jaccard(_grams(q.text), _grams(title)),
-        "unknown_words": 1.0 - _share(words, context),
+        "coverage": share(words, title),
+        "back_coverage": share(title_words, q.text),
+        "gram_jaccard": _jaccard(grams(q.text), grams(title)),
+        "unknown_words": 1.0 - share(words, context),
         "log_length": math.log1p(len(q.text)),
         "length_ratio": math.log((len(q.text) + 1) / (len(title) + 1)),
-        "number_mismatch": float(bool(set(_NUMBER.findall(q.text)) - set(_NUMBER.findall(title)))),
-        "asks_other": float(bool(_asks(q.text)) and not _asks(q.text) & _asks(title)),
+        "number_mismatch": float(bool(numbers(q.text) - numbers(title))),
+        "asks_other": float(bool(asks(q.text)) and not asks(q.text) & asks(title)),
         "foreign_region": _foreign(q, (*ctx.home_regions, *_own_regions(top.record))),
         "same_answer_runner_up": float(
             runner is not None and _answer_overlap(top.record, runner) >= SAME_ANSWER
         ),
         "cosine_margin": top.vector_score
         - max((s.candidate.vector_score for s in scored[1:]), default=top.vector_score - 0.1),
-        "answer_coverage": _share(words, entry),
-        "answer_gram_coverage": len(query_grams & _grams(entry)) / max(1, len(query_grams)),
+        "answer_coverage": share(words, entry),
+        "answer_gram_coverage": len(query_grams & grams(entry)) / max(1, len(query_grams)),
+        "match_log": match_log,
+        "match_lead": match_lead,
     }
     return np.array([values[name] for name in NAMES], dtype=np.float64)
+
+
+def summary(probs: Sequence[float] | np.ndarray) -> tuple[float, float]:
+    """What the classifier reads: log probability of the top candidate, and its lead over the
+    best other candidate (no other: the lead is the probability itself)."""
+    p = np.asarray(probs, dtype=np.float64)
+    if not len(p):
+        return float(np.log(1e-4)), 0.0
+    rival = float(p[1:].max()) if len(p) > 1 else 0.0
+    return float(np.log(p[0] + 1e-4)), float(p[0] - rival)
 
 
 class WordsOf:
@@ -131,11 +155,16 @@ class WordsOf:
         return found
 
 
-def _share(words: Sequence[str], text: str) -> float:
+def share(words: Sequence[str], text: str) -> float:
     return sum(w in text for w in words) / len(words) if words else 0.0
 
 
-def _grams(text: str) -> set[str]:
+def numbers(text: str) -> set[str]:
+    """The numbers a text names (digits, or Chinese numerals before a unit)."""
+    return set(_NUMBER.findall(text))
+
+
+def grams(text: str) -> set[str]:
     return {g for g in char_grams(text) if len(g) == 2}
 
 
@@ -148,10 +177,10 @@ def _answer_overlap(a: object, b: object) -> float:
         return 0.0
     if a.answer == b.answer:
         return 1.0
-    return _jaccard(_grams(normalize(a.answer[:300])), _grams(normalize(b.answer[:300])))
+    return _jaccard(grams(normalize(a.answer[:300])), grams(normalize(b.answer[:300])))
 
 
-def _asks(text: str) -> set[str]:
+def asks(text: str) -> set[str]:
     return {kind for kind, rx in _ASKS.items() if rx.search(text)}
 
 

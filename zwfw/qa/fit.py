@@ -15,8 +15,11 @@ Altered FAQ questions (keywords, dropped spans, homophones) were tried as positi
 dropped: they keep the wording, so the model learned to trust word overlap and answered 6 %
 of real paraphrases (docs/qa.md).
 
-Two logistic regressions (numpy Newton steps with an L2 penalty) predict whether the top
-candidate is right and whether a right one is among the suggestions. A feature whose fitted
+A pair matcher (`qa/matcher.py`: logistic over `qa/pairs.py` features of each of the top 20
+candidates) judges every candidate; two logistic regressions over the top candidate's
+evidence, the matcher's judgement included, predict whether it is right and whether a right
+one is among the suggestions (numpy Newton steps with an L2 penalty). Under k-fold the
+matcher is refitted without the predicted fold too. A feature whose fitted
 sign contradicts its declared meaning (`SIGNS`) is dropped and the model refitted, so the
 decision is monotone in that evidence. Thresholds are set on out-of-fold predictions: the
 lowest answer threshold that keeps wrong answers and answered out-of-scope questions under
@@ -39,7 +42,9 @@ from zwfw.core.records import Faq
 from zwfw.models import normalize
 from zwfw.qa.classifier import AnswerModel, Logistic
 from zwfw.qa.features import NAMES, SAME_ANSWER, Context, WordsOf, _answer_overlap, featurize
+from zwfw.qa.matcher import DEPTH, PairMatcher
 from zwfw.qa.outofscope import OutOfScope, home_of
+from zwfw.qa.pairs import PAIR_NAMES, pair_features
 from zwfw.qa.service import Match, QaService
 
 # Features whose direction is not in doubt (+1 raises, −1 lowers the answer probability).
@@ -50,12 +55,22 @@ SIGNS = {
     "cosine": 1, "second": 1, "second_lead": 1, "score_lead": 1, "lexical_inv_rank": 1,
     "number_mismatch": -1, "asks_other": -1, "foreign_region": -1, "cosine_margin": 1,
     "answer_gram_coverage": 1, "gram_jaccard": 1, "coverage": 1, "back_coverage": 1,
-    "answer_coverage": 1,
+    "answer_coverage": 1, "match_log": 1, "match_lead": 1,
+}  # fmt: skip
+# The pair matcher's declared directions, for the same reason as `SIGNS`.
+PAIR_SIGNS = {
+    "cosine": 1, "second": 1, "lexical_inv_rank": 1, "coverage": 1, "back_coverage": 1,
+    "gram_coverage": 1, "gram_jaccard": 1, "answer_gram_coverage": 1, "asks_same": 1,
+    "asks_other": -1, "number_mismatch": -1,
 }  # fmt: skip
 PENALTY = 1.0  # L2 on standardised coefficients
 LABELLED = "labelled-"
 WEIGHTS = {"loo": 0.2}  # by kind; labelled queries weigh `LABELLED_WEIGHT`, the rest 1
 LABELLED_WEIGHT = 5.0
+# The pair matcher's weights by kind (labelled queries `LABELLED_WEIGHT`): leave-one-out
+# lists are many and their labels noisy (a sibling that answers in other words counts as
+# wrong), so they weigh little; out of fold, 0.2 answered more dev questions than 1.0.
+MATCH_WEIGHTS = {"loo": 0.2}
 
 
 @dataclass(frozen=True)
@@ -131,12 +146,19 @@ def gather(
     return samples
 
 
-def tabulate(samples: Iterable[Sample], words_of: WordsOf, ctx: Context) -> Rows:
-    """Features and labels of each sample's top candidate."""
+def tabulate(
+    samples: Iterable[Sample],
+    words_of: WordsOf,
+    ctx: Context,
+    judged: Sequence[np.ndarray | None] | None = None,
+) -> Rows:
+    """Features and labels of each sample's top candidate; `judged`: the pair matcher's
+    probabilities per sample (None: no matcher)."""
     rows = Rows()
-    for s in samples:
+    for i, s in enumerate(samples):
         found = [c.candidate.record.id for c in s.match.scored]
-        rows.x.append(featurize(s.match.query, s.match.scored, words_of, ctx))
+        probs = judged[i] if judged is not None else None
+        rows.x.append(featurize(s.match.query, s.match.scored, words_of, ctx, probs))
         rows.right.append(found[0] in s.gold)
         rows.offered.append(any(r in s.gold for r in found[:3]))
         rows.in_scope.append(bool(s.gold))
@@ -157,30 +179,47 @@ def _gold(question: Question, match: Match) -> frozenset[str]:
     )
 
 
-def fit(rows: Rows, limits: Limits, folds: int = 5) -> AnswerModel:
-    """The fitted model; its `meta` holds the out-of-fold figures per kind of question."""
+def fit(
+    samples: Sequence[Sample],
+    words_of: WordsOf,
+    ctx: Context,
+    limits: Limits,
+    folds: int = 5,
+    judge: bool = True,
+) -> AnswerModel:
+    """The fitted pair matcher and classifier; `meta` holds the out-of-fold figures per kind.
+
+    Under k-fold the whole chain is refitted without the predicted fold: the pair matcher
+    (when `judge`), its probabilities, then the classifier over them. So each out-of-fold
+    figure comes from a matcher and a classifier that never saw the question."""
     started = time.perf_counter()
-    x = np.vstack(rows.x)
-    mean, spread = x.mean(axis=0), x.std(axis=0)
-    scale = np.where(spread > 1e-6, spread, 1.0)  # a feature constant here stays at 0
-    z = (x - mean) / scale
-    right, offered = np.array(rows.right, float), np.array(rows.offered, float)
-    weights = rows.weights()
-    fold = np.array([_fold(g, folds) for g in rows.groups])
-    p_right, p_offer = np.zeros(len(z)), np.zeros(len(z))
+    pairs = [pair_rows(s, words_of) for s in samples]
+    fold = np.array([_fold(s.question.group, folds) for s in samples])
+    p_right, p_offer = np.zeros(len(samples)), np.zeros(len(samples))
     for k in range(folds):
         train, test = fold != k, fold == k
+        kept = [p for p, t in zip(pairs, train, strict=True) if t]
+        matcher = fit_matcher(kept) if judge else None
+        rows = tabulate(samples, words_of, ctx, _judged(pairs, matcher))
+        z, _, _ = _standardised(rows)
+        right, offered, weights = _labels(rows)
         p_right[test] = _predict(_monotone_fit(z[train], right[train], weights[train]), z[test])
         p_offer[test] = _predict(_logistic(z[train], offered[train], weights[train]), z[test])
+    matcher = fit_matcher(pairs) if judge else None
+    rows = tabulate(samples, words_of, ctx, _judged(pairs, matcher))
     answer_t = _answer_threshold(p_right, rows, limits)
     clarify_t = _clarify_threshold(p_offer, rows, p_right < answer_t)
+    z, mean, scale = _standardised(rows)
+    right, offered, weights = _labels(rows)
     answer, offer = _monotone_fit(z, right, weights), _logistic(z, offered, weights)
     meta = {
         "questions": dict(sorted(Counter(rows.kinds).items())),
         "folds": folds,
         "weights": {**WEIGHTS, LABELLED + "*": LABELLED_WEIGHT},
+        "matcher_weights": {**MATCH_WEIGHTS, LABELLED + "*": LABELLED_WEIGHT},
         "limits": vars(limits),
         "out_of_fold": outcomes(p_right, p_offer, rows, answer_t, clarify_t),
+        "labelled_per_fold": _per_fold(p_right >= answer_t, rows, fold),
         "fit_seconds": round(time.perf_counter() - started, 1),
     }
     return AnswerModel(
@@ -192,7 +231,82 @@ def fit(rows: Rows, limits: Limits, folds: int = 5) -> AnswerModel:
         answer_threshold=round(answer_t, 4),
         clarify_threshold=round(clarify_t, 4),
         meta=meta,
+        matcher=matcher,
     )
+
+
+@dataclass(frozen=True)
+class PairRows:
+    """A sample's head candidates as pair features, which of them are right, and its weight."""
+
+    x: np.ndarray
+    right: np.ndarray
+    weight: float
+
+
+def pair_rows(sample: Sample, words_of: WordsOf) -> PairRows:
+    head = sample.match.scored[:DEPTH]
+    right = np.array([s.candidate.record.id in sample.gold for s in head], bool)
+    kind = sample.question.kind
+    weight = LABELLED_WEIGHT if kind.startswith(LABELLED) else MATCH_WEIGHTS.get(kind, 1.0)
+    return PairRows(pair_features(sample.match.query, head, words_of), right, weight)
+
+
+def fit_matcher(pairs: Sequence[PairRows]) -> PairMatcher:
+    """Pointwise logistic regression: is this candidate a right entry for this question?
+    Monotone like the classifier (`PAIR_SIGNS`): left free, leave-one-out lists (where the
+    most similar remaining question is a sibling) taught it that a candidate worded exactly
+    like the question is wrong, and questions typed as in the FAQ went unanswered."""
+    x = np.vstack([p.x for p in pairs if len(p.x)])
+    y = np.concatenate([p.right for p in pairs if len(p.x)]).astype(float)
+    w = np.concatenate([np.full(len(p.x), p.weight) for p in pairs if len(p.x)])
+    mean, spread = x.mean(axis=0), x.std(axis=0)
+    scale = np.where(spread > 1e-6, spread, 1.0)
+    model = _monotone_fit((x - mean) / scale, y, w, PAIR_NAMES, PAIR_SIGNS)
+    return PairMatcher(
+        names=PAIR_NAMES,
+        mean=tuple(round(float(v), 6) for v in mean),
+        scale=tuple(round(float(v), 6) for v in scale),
+        coef=model.coef,
+        bias=model.bias,
+    )
+
+
+def _judged(pairs: Sequence[PairRows], matcher: PairMatcher | None) -> list[np.ndarray | None]:
+    return [matcher.probabilities(p.x) if matcher else None for p in pairs]
+
+
+def _per_fold(answered: np.ndarray, rows: Rows, fold: np.ndarray) -> list[dict[str, Any]]:
+    """Labelled queries' answered right / wrong shares and near-misses answered, per fold."""
+    labelled = np.char.startswith(np.array(rows.kinds).astype(str), LABELLED)
+    inside, right = np.array(rows.in_scope), np.array(rows.right)
+    out = []
+    for k in sorted(set(fold.tolist())):
+        scope = labelled & inside & (fold == k)
+        near = labelled & ~inside & (fold == k)
+        out.append(
+            {
+                "fold": k,
+                "in_scope": int(scope.sum()),
+                "answered_right": round(float((answered & right)[scope].mean()), 3)
+                if scope.any()
+                else None,
+                "answered_wrong": int((answered & ~right & scope).sum()),
+                "near_misses_answered": f"{int((answered & near).sum())}/{int(near.sum())}",
+            }
+        )
+    return out
+
+
+def _standardised(rows: Rows) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    x = np.vstack(rows.x)
+    mean, spread = x.mean(axis=0), x.std(axis=0)
+    scale = np.where(spread > 1e-6, spread, 1.0)  # a feature constant here stays at 0
+    return (x - mean) / scale, mean, scale
+
+
+def _labels(rows: Rows) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    return np.array(rows.right, float), np.array(rows.offered, float), rows.weights()
 
 
 def outcomes(
@@ -261,10 +375,16 @@ def _clarify_threshold(p: np.ndarray, rows: Rows, unanswered: np.ndarray) -> flo
     return best_t
 
 
-def _monotone_fit(z: np.ndarray, y: np.ndarray, w: np.ndarray | None = None) -> Logistic:
+def _monotone_fit(
+    z: np.ndarray,
+    y: np.ndarray,
+    w: np.ndarray | None = None,
+    names: Sequence[str] = NAMES,
+    declared: dict[str, int] = SIGNS,
+) -> Logistic:
     """Logistic fit with features of contradicting sign zeroed out, one at a time."""
     active = np.ones(z.shape[1], bool)
-    signs = np.array([SIGNS.get(n, 0) for n in NAMES])
+    signs = np.array([declared.get(n, 0) for n in names])
     while True:
         model = _logistic(z, y, w, active)
         coef = np.array(model.coef)
@@ -331,7 +451,6 @@ def fit_service(
         *(Question(o.text, o.source, o.id, gold=frozenset()) for o in out_of_scope),
         *labelled,
     ]
-    rows = tabulate(gather(qa, questions, progress), qa.words_of, Context(home))
-    model = fit(rows, limits)
+    model = fit(gather(qa, questions, progress), qa.words_of, Context(home), limits)
     model.meta["total_seconds"] = round(time.perf_counter() - started, 1)
     return model

@@ -7,13 +7,17 @@ from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
+import numpy as np
+
 from zwfw.core.errors import InvalidQuery
 from zwfw.core.records import DocKind, Faq
 from zwfw.core.settings import QaSettings
 from zwfw.qa.classifier import AnswerModel
 from zwfw.qa.decide import Action
 from zwfw.qa.features import Context, WordsOf, featurize
+from zwfw.qa.matcher import DEPTH
 from zwfw.qa.outofscope import home_of
+from zwfw.qa.pairs import pair_features
 from zwfw.qa.rerank import BlendReranker, Scored
 from zwfw.search import AnalyzedQuery, Candidate, SearchFilters, SearchService
 
@@ -100,7 +104,7 @@ class QaService:
         ]
         if not found:
             return self._handoff(suggestions, 0.0)
-        x = featurize(match.query, match.scored, self.words_of, self.context)
+        x = featurize(match.query, match.scored, self.words_of, self.context, self._judged(match))
         action, confidence = self.model.decide(x)
         confidence = round(confidence, 4)
         if action is Action.HANDOFF:
@@ -111,6 +115,14 @@ class QaService:
         assert isinstance(top, Faq)
         source = Source(top.id, "faq", top.question)
         return QaResult(Action.ANSWER, top.answer, [source], suggestions, confidence)
+
+    def _judged(self, match: Match) -> np.ndarray | None:
+        """The pair matcher's probability for each head candidate (None without a matcher)."""
+        matcher = self.model.matcher
+        if matcher is None:
+            return None
+        head = match.scored[:DEPTH]
+        return matcher.probabilities(pair_features(match.query, head, self.words_of))
 
     def _handoff(self, suggestions: list[Suggestion], confidence: float) -> QaResult:
         text = (

@@ -130,7 +130,7 @@ def list_tasks(
     status: TaskStatus | None = TaskStatus.OPEN,
     kind: TaskKind | None = None,
 ) -> list[Task]:
-    """Recurring failures, most frequent first (refreshed from the logs at most once a minute)."""
+    """Recurring failures, most frequent first (refreshed from the logs at most every 5 s)."""
     ops.curation.refresh_tasks()
     return ops.curation.tasks(status, kind)
 
