@@ -29,7 +29,7 @@ from zwfw.search import OpenIndex, SearchService, derived, open_build, open_curr
 from zwfw.search.derived import Derived
 from zwfw.search.fusion import FusionModel
 from zwfw.search.store import current_build, read_manifest
-from zwfw.search.suggest import SuggestEntry, Suggester
+from zwfw.search.suggest import SuggestEntry, Suggester, popular_entries
 from zwfw.search.synonyms import SynonymStore
 from zwfw.search.vector.threads import own_threads
 from zwfw.search.vocab import Vocabulary
@@ -128,10 +128,11 @@ class Runtime:
         self.search.suggester = Suggester(
             [
                 *(SuggestEntry(t, "synonym", 0.7) for t in terms),  # colloquial words complete
-                *(SuggestEntry(q, "query", 0.75) for q in popular),  # what many people type
+                *popular_entries(popular),  # what many people type, most typed first
             ],
             keyed=base.keyed,
             readings=base.readings,
+            word_starts=self.segmenter.word_starts,  # 港澳 completes 办理往来港澳通行证 too
         )
 
     def _catalogue(self) -> Derived:

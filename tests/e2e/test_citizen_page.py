@@ -190,3 +190,74 @@ def test_citizen_page_has_no_serious_accessibility_violations(phone: Any, server
     phone.click("#chat-open")
     _chat(phone, "社保卡怎么补办")
     assert serious_violations(phone) == []
+
+
+def _broad_query(server: str) -> tuple[str, dict[str, Any]]:
+    """A demo query with more results than one page (picked here, so the test does not
+    depend on one word's count)."""
+    for query in ("证明", "办理", "登记", "申请", "证"):
+        data = httpx.get(server + "/v1/search", params={"q": query, "size": 20}).json()
+        if data["total"] > 20:
+            return query, data
+    raise AssertionError("no demo query has more than one page of results")
+
+
+def _group_counts(page: Any) -> dict[str, tuple[int, int]]:
+    """Each group's header as (shown, total), checked against its cards."""
+    out = {}
+    for section in page.locator("#results section.group").all():
+        name = section.get_attribute("aria-label")
+        count = section.locator("h2").get_attribute("data-count")
+        shown, total = (int(n) for n in count.split("/"))
+        assert section.locator(".card").count() == shown
+        out[name] = (shown, total)
+    return out
+
+
+def test_load_more_appends_the_next_page_and_headers_agree_with_the_chips(
+    phone: Any, server: str, shots: Path
+) -> None:
+    query, first = _broad_query(server)
+    _search(phone, server, query)
+    chips = {
+        c.get_attribute("data-type") or "": int(c.get_attribute("data-total"))
+        for c in phone.locator("#type-chips .chip").all()
+    }
+    assert chips[""] == first["total"]
+    assert phone.locator("#results .card").count() == 20
+    groups = _group_counts(phone)
+    names = {"item": "办事事项", "app": "应用", "faq": "常见问答", "policy": "政策"}
+    for kind, total in chips.items():
+        if kind:
+            assert groups.get(names[kind], (0, total))[1] == total  # header total = chip total
+    more = phone.get_by_role("button", name="加载更多")
+    assert more.is_visible()
+    with phone.expect_response(lambda r: "page=2" in r.url):
+        more.click()
+    expected = min(40, first["total"])
+    phone.wait_for_function(f"document.querySelectorAll('#results .card').length === {expected}")
+    after = _group_counts(phone)
+    assert len(phone.locator("#results section.group").all()) == len(after)  # no group repeats
+    assert sum(shown for shown, _ in after.values()) == expected
+    assert all(after[name][0] >= shown for name, (shown, _) in groups.items())
+    ids = phone.locator("#results .card").evaluate_all("cs => cs.map(c => c.dataset.key)")
+    assert len(set(ids)) == len(ids)  # the next page, not the first one again
+    phone.screenshot(path=shots / "citizen-load-more.png")
+    while phone.get_by_role("button", name="加载更多").is_visible():
+        phone.get_by_role("button", name="加载更多").click()
+        phone.wait_for_timeout(300)
+    assert phone.locator("#results .card").count() == first["total"]
+
+
+def test_the_welcome_panel_offers_examples_from_the_loaded_catalogue(
+    phone: Any, server: str
+) -> None:
+    examples = httpx.get(server + "/v1/pages/config").json()["examples"]
+    assert examples
+    phone.goto(server + "/")
+    chips = phone.locator("#examples .chip")
+    chips.first.wait_for()
+    assert chips.all_inner_texts() == examples
+    chips.first.click()
+    phone.wait_for_selector("#results .card")
+    assert phone.input_value("#q") == examples[0]

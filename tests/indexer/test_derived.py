@@ -31,7 +31,9 @@ def _computed(rt: Runtime) -> tuple[Vocabulary, Suggester]:
     snapshot = rt.synonyms.snapshot()
     terms = sorted({t for s in snapshot.source_terms() for t in (s, *snapshot.expand(s))})
     vocab = Vocabulary.from_records(records, rt.segmenter, terms)
-    suggester = build_suggester(records, [SuggestEntry(t, "synonym", 0.7) for t in terms])
+    suggester = build_suggester(
+        records, [SuggestEntry(t, "synonym", 0.7) for t in terms], rt.segmenter.word_starts
+    )
     return vocab, suggester
 
 

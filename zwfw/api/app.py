@@ -12,6 +12,7 @@ from fastapi import FastAPI
 
 from zwfw import __version__
 from zwfw.api import errors, observability, services
+from zwfw.api.examples import ExamplesCache
 from zwfw.api.limits import BodyLimitMiddleware
 from zwfw.api.routes import (
     admin_faq,
@@ -129,6 +130,7 @@ def create_app(
     app.state.ops = ops
     app.state.load_error = None
     app.state.page_filters = services.BuildCache()
+    app.state.greeting_examples = ExamplesCache()
     app.state.reported_problems = []
 
     errors.install(app)

@@ -15,6 +15,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from zwfw.api.examples import ExamplesCache
 from zwfw.api.services import BuildCache, FilterOptions, Services
 from zwfw.chat import ChatService
 from zwfw.chat.faq_admin import FaqAdmin
@@ -144,6 +145,13 @@ def get_page_filters(request: Request) -> BuildCache[FilterOptions]:
     return cache
 
 
+def get_examples(request: Request, services: MaybeServicesDep) -> list[str]:
+    """The greeting's example chips for the serving catalogue (see api.examples); none while
+    the index loads, or in an app whose routes are given their services directly (tests)."""
+    cache: ExamplesCache | None = getattr(request.app.state, "greeting_examples", None)
+    return [] if services is None or cache is None else cache.get(services.runtime)
+
+
 def get_reported_problems(request: Request) -> list[str]:
     """The store problems /readyz last logged, so each change is logged once, not per probe."""
     reported: list[str] = request.app.state.reported_problems
@@ -160,4 +168,5 @@ StorageDep = Annotated[Storage, Depends(get_storage)]
 PersonalDep = Annotated[PersonalService, Depends(get_personal)]
 OpsDep = Annotated[Ops, Depends(get_ops)]
 PageFiltersDep = Annotated[BuildCache[FilterOptions], Depends(get_page_filters)]
+ExamplesDep = Annotated[list[str], Depends(get_examples)]
 ReportedProblemsDep = Annotated[list[str], Depends(get_reported_problems)]

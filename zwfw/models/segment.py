@@ -121,6 +121,15 @@ class Segmenter:
         """rjieba's tokens of `text`, nothing dropped: their lengths add up to the text's."""
         return list(rjieba.cut(text))
 
+    def word_starts(self, text: str) -> list[int]:
+        """Offsets where a word of `text` begins: 0, and every start of a search-mode sub-word
+        that is also the end of another, so 普通护照签发 gives 0, 2 (护照), 4 (签发) though the
+        dictionary holds 普通护照, while 救护车 gives no 1 (护车 overlaps 救护, no split).
+        Completions use them to tell 护 starting a word from 护 inside one."""
+        spans = rjieba.tokenize(text, mode="search")
+        ends = {0, *(end for _, _, end in spans)}
+        return sorted({start for _, start, _ in spans if start in ends})
+
     def search_words(self, text: str) -> list[str]:
         """Words plus their sub-words (居民身份证 → 居民, 身份, 身份证, 居民身份证) for recall."""
         out: list[str] = []

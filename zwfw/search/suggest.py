@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import sys
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from typing import Literal
@@ -25,6 +25,7 @@ from zwfw.models.pinyin import syllables
 
 Kind = Literal["item", "app", "synonym", "query"]
 Accept = Callable[[int], bool]
+WordStarts = Callable[[str], Iterable[int]]
 
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _HAN_RUN = re.compile(r"[\u3400-\u9fff]+")
@@ -125,9 +126,13 @@ class _Infix:
     """Every hanzi position after a text's first character, sorted by the next three code
     points packed into one int64 (驾驶证 finds 机动车驾驶证补领); longer infixes are narrowed by
     comparing the following code points in numpy. Arrays, not one string per suffix: 100k
-    titles (~2M positions) take about 40 MB instead of several hundred."""
+    titles (~2M positions) take about 40 MB instead of several hundred.
 
-    def __init__(self, texts: list[str]) -> None:
+    The positions where a word begins (by `word_starts`, none without it) are also kept in
+    arrays of their own (`w*`), so 护 starting 普通护照 is told from 护 inside 救护车 by a
+    slice, not by masking every position of a common character (p99 at 100k titles)."""
+
+    def __init__(self, texts: list[str], word_starts: WordStarts | None = None) -> None:
         joined = "\0".join(texts) + "\0" * _INFIX_KEY  # 0 ends a text and pads the last one
         cp = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         starts = np.zeros(len(texts), np.int64)
@@ -148,25 +153,40 @@ class _Infix:
         del key
         self.pos = _frozen(pos[order])
         self.docs = _frozen((np.searchsorted(starts, self.pos, "right") - 1).astype(np.int32))
+        begins = np.zeros(len(cp), bool)
+        if word_starts is not None:
+            pairs = zip(starts.tolist(), texts, strict=True)
+            at = [base + i for base, text in pairs for i in word_starts(text)]
+            begins[np.asarray(at, np.int64)] = True
+        word = begins[self.pos]
+        del begins
+        self.wkeys, self.wpos, self.wdocs = (
+            _frozen(a[word]) for a in (self.keys, self.pos, self.docs)
+        )
         self.cp = _frozen(cp.astype(np.uint16) if len(cp) and cp.max() <= 0xFFFF else cp.copy())
 
-    def range(self, text: str) -> np.ndarray:
-        """Docs of the positions where `text` occurs (a doc may repeat)."""
+    def range(self, text: str, word: bool = False) -> np.ndarray:
+        """Docs of the positions where `text` occurs (a doc may repeat); with `word`, only
+        where it occurs at the start of a word."""
+        keys, docs, at = (
+            (self.wkeys, self.wdocs, self.wpos) if word else (self.keys, self.docs, self.pos)
+        )
         head = [ord(c) for c in text[:_INFIX_KEY]]
         pad = _INFIX_KEY - len(head)
-        lo = int(np.searchsorted(self.keys, _pack([*head, *[0] * pad]), "left"))
-        hi = int(np.searchsorted(self.keys, _pack([*head, *[_TOP] * pad]), "right"))
+        lo = int(np.searchsorted(keys, _pack([*head, *[0] * pad]), "left"))
+        hi = int(np.searchsorted(keys, _pack([*head, *[_TOP] * pad]), "right"))
         if len(text) <= _INFIX_KEY or lo == hi:
-            return self.docs[lo:hi]
+            return docs[lo:hi]
         if "\0" in text:
-            return self.docs[:0]
-        pos, ok, last = self.pos[lo:hi], np.ones(hi - lo, bool), len(self.cp) - 1
+            return docs[:0]
+        pos, ok, last = at[lo:hi], np.ones(hi - lo, bool), len(self.cp) - 1
         for offset, char in enumerate(text[_INFIX_KEY:], start=_INFIX_KEY):
             ok &= self.cp[np.minimum(pos + offset, last)] == ord(char)  # cp[last] is 0
-        return self.docs[lo:hi][ok]
+        return docs[lo:hi][ok]
 
     def nbytes(self) -> int:
-        return int(self.keys.nbytes + self.docs.nbytes + self.pos.nbytes + self.cp.nbytes)
+        arrays = (self.keys, self.docs, self.pos, self.cp, self.wkeys, self.wdocs, self.wpos)
+        return sum(int(a.nbytes) for a in arrays)
 
 
 def _pack(codes: list[int]) -> int:
@@ -224,10 +244,12 @@ class Suggester:
         entries: Iterable[SuggestEntry],
         keyed: Iterable[tuple[str, SuggestEntry]] = (),
         readings: Mapping[str, tuple[str, str]] | None = None,
+        word_starts: WordStarts | None = None,
     ) -> None:
         """`keyed` are entries already paired with their normalised text and merged (the
         catalogue's, stored with the build), `readings` their stored pinyin and initials:
-        both spare work at start-up. `entries` are merged after them, as `_merge` would."""
+        both spare work at start-up. `entries` are merged after them, as `_merge` would.
+        `word_starts` (the segmenter's) lets a word inside a title match like a prefix."""
         ranked = _merge_keyed(chain(keyed, ((normalize(e.text), e) for e in entries)))
         self._keys = [key for key, _ in ranked]
         self._entries = [entry for _, entry in ranked]
@@ -237,13 +259,14 @@ class Suggester:
         self._text = _SortedKeys([(key, doc) for doc, key in enumerate(self._keys)])
         self._pinyin = _SortedKeys([(r[0], doc) for doc, r in enumerate(readings_) if r[0]])
         self._initials = _SortedKeys([(r[1], doc) for doc, r in enumerate(readings_) if r[1]])
-        self._infix = _Infix(self._keys)
+        self._infix = _Infix(self._keys, word_starts)
 
     def __len__(self) -> int:
         return len(self._keys)
 
     def suggest(self, prefix: str, size: int = 8) -> list[Suggestion]:
-        """At most `size` distinct texts, ordered by match type, then weight, then length.
+        """At most `size` distinct texts, ordered by match type, then weight, then length;
+        hanzi at the start of a word inside a title match like a prefix (see `_stages`).
 
         Latin input needs two letters or digits; blank input gives no suggestions.
         """
@@ -253,7 +276,7 @@ class Suggester:
         if size < 1 or not query or (not han and len(latin) < _MIN_LATIN):
             return []
         picked: dict[int, int] = {}  # doc → match type, in result order
-        for match, docs, accept in self._stages(query, han, latin):
+        for match, docs, accept in self._stages(query, han, latin, size):
             for doc in _best(docs, size + len(picked), accept):
                 picked.setdefault(doc, match)
             if len(picked) >= size:
@@ -261,10 +284,29 @@ class Suggester:
         return [self._suggestion(doc, match) for doc, match in list(picked.items())[:size]]
 
     def _stages(
-        self, query: str, han: bool, latin: str
+        self, query: str, han: bool, latin: str, size: int
     ) -> Iterator[tuple[int, np.ndarray, Accept | None]]:
-        """Candidate ranges in rank order; lazy, so a filled result skips the later ones."""
-        yield HANZI, self._text.range(query), None
+        """Candidate ranges in rank order; lazy, so a filled result skips the later ones.
+
+        Hanzi typed at the start of a word inside a title (港澳 in 办理往来港澳通行证) match
+        like a prefix, so eight long titles that happen to start with the text do not hide
+        a short one where it starts a later word. The best prefix matches keep the first half
+        of the list (people mostly type a title's start), unless a word match weighs more;
+        the rest is both kinds by weight, then shorter text.
+        """
+        prefix = self._text.range(query)
+        words = self._infix.range(query, word=True) if han and _HAN.match(query) else prefix[:0]
+        if len(words):
+            # Ranges may be wide (广 at 100k titles): take the best few of each, never mask all.
+            first_word = _best(words, 1, None)[0]
+            floor = self._entries[first_word].weight  # ids are in rank order: weights descend
+            kept = [
+                d for d in _best(prefix, (size + 1) // 2, None) if self._entries[d].weight >= floor
+            ]
+            yield HANZI, np.asarray(kept, np.int32), None
+            both = {*_best(prefix, 2 * size, None), *_best(words, 2 * size, None)}
+            prefix = np.fromiter(sorted(both), np.int32, len(both))
+        yield HANZI, prefix, None
         if not han:
             yield PINYIN, self._pinyin.range(latin), None
             yield INITIALS, self._initials.range(latin), None
@@ -318,11 +360,28 @@ def readings_of(keys: Iterable[str]) -> dict[str, tuple[str, str]]:
     return {key: read(key) for key in keys}
 
 
-def build_suggester(records: Iterable[Record], extra: Iterable[SuggestEntry] = ()) -> Suggester:
+POPULAR_WEIGHTS = (0.7, 0.95)  # the least and the most frequent of the popular queries
+
+
+def popular_entries(queries: Sequence[str]) -> list[SuggestEntry]:
+    """Completions from the query log's frequent queries, given most frequent first: weighted
+    from 0.95 down to 0.7 by rank, so what people search most comes first among matches of
+    one kind, above catalogue names and keywords (0.8) and apps (0.9) when near the top, but
+    never above an item name (1.0), whose id opens the item."""
+    low, high = POPULAR_WEIGHTS
+    step = (high - low) / max(1, len(queries) - 1)
+    return [SuggestEntry(q, "query", round(high - i * step, 4)) for i, q in enumerate(queries)]
+
+
+def build_suggester(
+    records: Iterable[Record],
+    extra: Iterable[SuggestEntry] = (),
+    word_starts: WordStarts | None = None,
+) -> Suggester:
     """The suggester over the items and apps among `records` plus `extra` (synonyms, popular
-    queries).
+    queries); `word_starts` (the segmenter's) lets a word inside a title match like a prefix.
 
     Identical texts merge into the heaviest entry, so an item name offered in many regions is
     suggested once, with one item id.
     """
-    return Suggester(chain(catalogue_entries(records), extra))
+    return Suggester(chain(catalogue_entries(records), extra), word_starts=word_starts)

@@ -9,7 +9,8 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from zwfw.api import observability
-from zwfw.api.deps import ChatDep, MaybeOpsDep
+from zwfw.api.deps import ChatDep, ExamplesDep, MaybeOpsDep
+from zwfw.chat.canned import STARTERS
 from zwfw.core.pii import mask, safe_identifier
 
 router = APIRouter(prefix="/v1", tags=["chat"])
@@ -58,10 +59,15 @@ class ChatResponse(BaseModel):
 
 
 @router.post("/chat", response_model=ChatResponse)
-def chat(request: Request, body: ChatRequest, service: ChatDep, ops: MaybeOpsDep) -> ChatResponse:
+def chat(
+    request: Request, body: ChatRequest, service: ChatDep, ops: MaybeOpsDep, examples: ExamplesDep
+) -> ChatResponse:
     # Masked before the assistant sees it: the chat and navigation sessions keep the message.
     message = mask(body.message)
     turn = service.reply(safe_identifier(body.session_id), message, body.mode)
+    if turn.options == STARTERS and examples:
+        # The greeting's fixed examples, replaced by ones the served catalogue answers.
+        turn.options = examples
     shown = [s.id for s in turn.sources] + [c.id for c in turn.cards]
     observability.log_chat_turn(ops, request, message, turn.action, shown, turn.session_id)
     return ChatResponse.model_validate(asdict(turn))

@@ -15,7 +15,7 @@ from fastapi import Path as Path_
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
-from zwfw.api.deps import PageFiltersDep, RuntimeDep, ServicesDep, SettingsDep
+from zwfw.api.deps import ExamplesDep, PageFiltersDep, RuntimeDep, ServicesDep, SettingsDep
 from zwfw.api.errors import responses
 from zwfw.api.services import FilterOptions
 from zwfw.core.errors import NotFound
@@ -51,11 +51,16 @@ class PagesConfig(BaseModel):
     personal: bool = Field(description="whether the personal space is enabled")
     regions: list[RegionOption] = Field(description="regions that publish items, for filters")
     audiences: list[str]
+    max_result_window: int = Field(description="results stop at this position: 加载更多 stops")
+    examples: list[str] = Field(
+        description="example searches for the welcome panel: frequent queries that find"
+        " something, else high-frequency services the catalogue holds (see api.examples)"
+    )
 
 
 @router.get("/v1/pages/config", response_model=PagesConfig, tags=["pages"])
 def pages_config(
-    services: ServicesDep, settings: SettingsDep, filters: PageFiltersDep
+    services: ServicesDep, settings: SettingsDep, filters: PageFiltersDep, examples: ExamplesDep
 ) -> PagesConfig:
     """What the citizen page needs to draw its filters and switches."""
     runtime = services.runtime
@@ -65,6 +70,8 @@ def pages_config(
         personal=services.personal is not None,
         regions=[RegionOption(code=c, name=n) for c, n in regions],
         audiences=audiences,
+        max_result_window=settings.search.max_result_window,
+        examples=examples,
     )
 
 

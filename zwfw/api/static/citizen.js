@@ -5,7 +5,11 @@
 const TYPE_NAMES = {item: "办事事项", app: "应用", faq: "常见问答", policy: "政策"};
 const RATING_TAGS = {good: ["材料清楚", "办理快捷", "态度好"], bad: ["材料说不清", "信息过时", "找不到入口", "等待太久"]};
 const SCORE_NAMES = ["", "非常不满意", "不满意", "一般", "满意", "非常满意"];
-const state = {q: "", type: "", region: "", department: "", audience: "", online: false, rid: null, config: null};
+const PAGE_SIZE = 20;
+/* `hits` are every result shown so far (pages appended by 加载更多), each with the request id
+   of the page it came from, so a click is logged against the search that showed it. */
+const state = {q: "", type: "", region: "", department: "", audience: "", online: false, rid: null, config: null,
+  page: 1, total: 0, hits: [], counts: {}};
 
 /* ---------- elderly mode ---------- */
 function isElder() { return document.body.classList.contains("elder"); }
@@ -65,15 +69,38 @@ async function search(q, keepFilters) {
   if (!q) return;
   if (!keepFilters && q !== state.q) Object.assign(state, {type: "", department: ""});
   state.q = q;
-  const params = new URLSearchParams({q, size: "20"});
-  for (const key of ["region", "department", "audience"]) if (state[key]) params.set(key, state[key]);
-  if (state.type) params.set("types", state.type);
-  if (state.online) params.set("online", "true");
-  const r = await api("GET", "/v1/search?" + params);
+  const r = await api("GET", "/v1/search?" + searchParams(1));
   $("#welcome").hidden = true; $("#detail").hidden = true; $("#me").hidden = true; $("#results").hidden = false;
   if (!r.ok) { $("#notice").textContent = errorText(r); $("#results").replaceChildren(); return; }
   state.rid = r.rid;
-  renderNotice(r.data); renderFacets(r.data); renderHits(r.data);
+  Object.assign(state, {page: 1, total: r.data.total, hits: r.data.hits.map(h => ({hit: h, rid: r.rid})), counts: r.data.facets.type || {}});
+  renderNotice(r.data); renderFacets(r.data); renderHits();
+}
+
+function searchParams(page) {
+  const params = new URLSearchParams({q: state.q, size: String(PAGE_SIZE), page: String(page)});
+  for (const key of ["region", "department", "audience"]) if (state[key]) params.set(key, state[key]);
+  if (state.type) params.set("types", state.type);
+  if (state.online) params.set("online", "true");
+  return params;
+}
+
+/* 加载更多: the next page of the same search, appended into the same groups. Focus moves to
+   the first new result so keyboard and screen-reader users continue where the list grew. */
+async function loadMore() {
+  const button = $("#more");
+  button.disabled = true;
+  button.setAttribute("aria-busy", "true");
+  const q = state.q, r = await api("GET", "/v1/search?" + searchParams(state.page + 1));
+  button.disabled = false;
+  button.removeAttribute("aria-busy");
+  if (q !== state.q) return;  // a new search started meanwhile
+  if (!r.ok) { $("#notice").textContent = errorText(r); return; }
+  const known = new Set(state.hits.map(s => s.hit.type + ":" + s.hit.id));
+  const fresh = r.data.hits.filter(h => !known.has(h.type + ":" + h.id));
+  state.page += 1; state.total = r.data.total;
+  state.hits.push(...fresh.map(h => ({hit: h, rid: r.rid})));
+  renderHits(fresh.length ? fresh[0] : null);
 }
 
 function renderNotice(res) {
@@ -90,38 +117,52 @@ function renderNotice(res) {
   }
 }
 
+/* Type chips count every result of the search (not the page shown): "共 N" says so, and the
+   group headers below show "已显示 n / 共 N" against the same totals. */
 function renderFacets(res) {
   $("#filters").hidden = false;
   const counts = res.facets.type || {};
-  const total = Object.values(counts).reduce((a, b) => a + b, 0);
-  const chip = (value, label) => el("button", {type: "button", class: "chip", "aria-pressed": String(state.type === value),
-    onclick: () => { state.type = value; search(state.q, true); }}, label);
-  $("#type-chips").replaceChildren(chip("", "全部 " + (state.type ? "" : total)),
-    ...Object.entries(TYPE_NAMES).filter(([k]) => counts[k] || state.type === k).map(([k, name]) => chip(k, name + " " + (counts[k] || ""))));
+  const chip = (value, label, total) => el("button", {type: "button", class: "chip", "aria-pressed": String(state.type === value),
+    "data-type": value, "data-total": String(total), onclick: () => { state.type = value; search(state.q, true); }},
+    label, total || total === 0 ? el("span", {class: "count"}, " 共" + total) : "");
+  $("#type-chips").replaceChildren(chip("", "全部", state.type ? "" : res.total),
+    ...Object.entries(TYPE_NAMES).filter(([k]) => counts[k] || state.type === k).map(([k, name]) => chip(k, name, counts[k] || 0)));
   const dep = $("#f-department");
   const deps = Object.keys(res.facets.department || {});
   if (state.department && !deps.includes(state.department)) deps.unshift(state.department);
   dep.replaceChildren(el("option", {value: ""}, "全部部门"), ...deps.map(d => el("option", {value: d, selected: d === state.department}, d)));
 }
 
-function renderHits(res) {
+/* Every hit shown so far, grouped by type; `focusHit` (the first of a page just loaded) gets focus. */
+function renderHits(focusHit) {
   const groups = {};
-  res.hits.forEach((h, i) => (groups[h.type] ||= []).push([h, i + 1]));
-  const sections = Object.keys(TYPE_NAMES).filter(t => groups[t]).map(t => el("section", {class: "group", "aria-label": TYPE_NAMES[t]},
-    el("h2", {}, TYPE_NAMES[t] + "（" + groups[t].length + "）"), groups[t].map(([h, pos]) => hitCard(h, pos))));
-  $("#results").replaceChildren(...sections);
+  state.hits.forEach((s, i) => (groups[s.hit.type] ||= []).push([s, i + 1]));
+  const sections = Object.keys(TYPE_NAMES).filter(t => groups[t]).map(t => {
+    const shown = groups[t].length, total = Math.max(state.counts[t] || 0, shown);
+    return el("section", {class: "group", "aria-label": TYPE_NAMES[t]},
+      el("h2", {"data-count": shown + "/" + total}, TYPE_NAMES[t], el("span", {class: "count"}, shown < total ? "（已显示 " + shown + " / 共 " + total + "）" : "（共 " + total + "）")),
+      groups[t].map(([s, pos]) => hitCard(s, pos)));
+  });
+  // The button sits inside #results, so whatever hides the results (item page, 个人空间) hides it.
+  const deepest = state.config?.max_result_window || 1000;  // the service serves no further
+  const more = state.hits.length < state.total && (state.page + 1) * PAGE_SIZE <= deepest
+    ? [el("button", {type: "button", id: "more", class: "more", onclick: loadMore}, "加载更多",
+      el("span", {class: "count"}, "（已显示 " + state.hits.length + " / 共 " + state.total + " 条）"))] : [];
+  $("#results").replaceChildren(...sections, ...more);
+  if (focusHit) $("#results").querySelector(`[data-key="${CSS.escape(focusHit.type + ":" + focusHit.id)}"] h3 button`)?.focus();
 }
 
-function hitCard(hit, position) {
-  const open = () => { logClick(hit, position); openDetail(hit.type, hit.id); };
-  return el("article", {class: "card", "data-type": hit.type},
+function hitCard(shown, position) {
+  const hit = shown.hit;
+  const open = () => { logClick(shown, position); openDetail(hit.type, hit.id); };
+  return el("article", {class: "card", "data-type": hit.type, "data-key": hit.type + ":" + hit.id},
     el("h3", {}, el("button", {type: "button", class: "link", onclick: open, html: highlight(hit.highlight.title || hit.title)})),
     el("p", {html: highlight(hit.highlight.snippet || hit.snippet)}),
     el("p", {class: "meta"}, [hit.department, hit.region].filter(Boolean).join(" · ")));
 }
 
-function logClick(hit, position) {
-  if (state.rid) api("POST", "/v1/clicks", {request_id: state.rid, position, id: hit.id});
+function logClick(shown, position) {
+  if (shown.rid) api("POST", "/v1/clicks", {request_id: shown.rid, position, id: shown.hit.id});
 }
 
 for (const [id, key] of [["#f-region", "region"], ["#f-department", "department"], ["#f-audience", "audience"]]) {
@@ -200,6 +241,11 @@ function ratingForm(target) {
   state.config = r.data;
   $("#f-region").append(...r.data.regions.map(x => el("option", {value: x.code}, x.name)));
   $("#f-audience").append(...r.data.audiences.map(a => el("option", {value: a}, a)));
+  // Examples drawn from the served catalogue and what people search (see api.examples).
+  const examples = r.data.examples || [];
+  $("#examples").replaceChildren(...(examples.length ? [el("span", {}, "试试："), ...examples.map(x =>
+    el("button", {type: "button", class: "chip", onclick: () => { input.value = x; search(x); }}, x))] : []));
+  $("#examples").hidden = !examples.length;
   document.dispatchEvent(new CustomEvent("zwfw:config", {detail: r.data}));
 })();
 
