@@ -27,20 +27,24 @@ from zwfw.storage import Storage, close_all
 from zwfw.storage.kv import KeyValue, MemoryKeyValue, RedisKeyValue
 
 # Fixtures that load the real e5 model or build with it: a test using one is `slow`, so
-# `-m "not integration and not slow"` is the fast tier on the hash encoder.
+# `-m "not integration and not slow and not services"` is the fast tier: the hash encoder,
+# SQLite and in-process stores (the PostgreSQL and Redis cases were half its time).
 REAL_MODEL_FIXTURES = {"encoder", "demo_index_dir", "demo_runtime", "writable_index_dir",
                        "writable_runtime"}  # fmt: skip
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Tests on the real model are `slow`; tests on the state storage carry the `storage`
-    mark (the PostgreSQL pass runs them)."""
+    mark (the PostgreSQL pass runs them); the cases on PostgreSQL or Redis carry `services`."""
     for item in items:
         names = set(getattr(item, "fixturenames", ()))
         if REAL_MODEL_FIXTURES & names:
             item.add_marker(pytest.mark.slow)
         if {"state_backend", "kv"} & names:
             item.add_marker(pytest.mark.storage)
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if params.get("state_backend") == "postgresql" or params.get("kv") == "redis":
+            item.add_marker(pytest.mark.services)
 
 
 _STARTED = time.time()

@@ -40,7 +40,7 @@ def _edges() -> list[tuple[str, str, str]]:
         for target in _imports(path):
             if target != source and target in LAYER:
                 edges.append((source, target, str(rel)))
-    return edges
+    return sorted(edges)  # one order in every process (pytest-xdist compares collections)
 
 
 def test_every_package_is_assigned_a_layer() -> None:
