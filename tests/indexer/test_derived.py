@@ -15,6 +15,7 @@ from zwfw.models import Segmenter
 from zwfw.models.encoders import CachedEncoder
 from zwfw.runtime import Runtime, load_runtime
 from zwfw.search import derived
+from zwfw.search.docstore import DocStore
 from zwfw.search.store import current_build
 from zwfw.search.suggest import SuggestEntry, Suggester, build_suggester
 from zwfw.search.vocab import Vocabulary
@@ -35,6 +36,15 @@ def _computed(rt: Runtime) -> tuple[Vocabulary, Suggester]:
         records, [SuggestEntry(t, "synonym", 0.7) for t in terms], rt.segmenter.word_starts
     )
     return vocab, suggester
+
+
+def _compute_from(build: Path, segmenter: Segmenter) -> derived.Derived:
+    """The structures computed afresh from a build's docstore, to compare with the stored."""
+    docs = DocStore(build / "docs.sqlite")
+    try:
+        return derived.compute(docs.iter_all(), segmenter)
+    finally:
+        docs.close()
 
 
 def _sets(postings: dict[str, np.ndarray]) -> dict[str, set[int]]:
@@ -68,13 +78,7 @@ def test_a_build_stores_them_and_they_round_trip(
     assert build is not None and (build / derived.FILE).exists()
     stored = derived.load(build, derived.generation(build), segmenter)
     assert stored is not None
-    from zwfw.search.docstore import DocStore
-
-    docs = DocStore(build / "docs.sqlite")
-    try:
-        computed = derived.compute(docs.iter_all(), segmenter)
-    finally:
-        docs.close()
+    computed = _compute_from(build, segmenter)
     assert isinstance(next(iter(stored.scan.postings.values())), np.memmap)  # shared pages
     assert _sets(stored.scan.postings) == _sets(computed.scan.postings)
     assert list(stored.scan.postings) == list(computed.scan.postings)  # the order of ties
@@ -158,7 +162,6 @@ def test_an_incremental_build_stores_its_own(tmp_path: Path, segmenter: Segmente
     from fakes import HashEncoder
 
     from zwfw.indexer import build_index
-    from zwfw.search.docstore import DocStore
     from zwfw.search.store import read_manifest
 
     settings = Settings(index_dir=tmp_path / "idx")
@@ -171,11 +174,7 @@ def test_an_incremental_build_stores_its_own(tmp_path: Path, segmenter: Segmente
     assert read_manifest(second).get("from_build") == first.name  # built by `extend`
     stored = derived.load(second, derived.generation(second), segmenter)
     assert stored is not None
-    docs = DocStore(second / "docs.sqlite")
-    try:
-        computed = derived.compute(docs.iter_all(), segmenter)
-    finally:
-        docs.close()
+    computed = _compute_from(second, segmenter)
     assert _sets(stored.scan.postings) == _sets(computed.scan.postings)
     assert "驾驶证" in stored.scan.postings and "护照" not in stored.scan.postings
     assert len(list(second.glob("derived-postings-*.npy"))) == 1

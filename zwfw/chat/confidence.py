@@ -8,23 +8,14 @@ a subject to talk about: a wrong subject costs the citizen more than a question 
 
 from __future__ import annotations
 
-import re
-
 from zwfw.core.records import Item
-from zwfw.models import normalize
+from zwfw.models import base_name, normalize
+from zwfw.nav.plausible import coverage
 from zwfw.search import Candidate
 
-# Bracketed qualifiers of a title ("(（个人）)", "（新申请）") are not typed by citizens.
-_QUALIFIER = re.compile(r"[(（][^()（）]*[)）]")
+__all__ = ["base_name", "confident_item", "named", "title_coverage"]
+
 _MIN_NAME_CHARS = 4
-
-
-def base_name(title: str) -> str:
-    """The title without bracketed qualifiers (nested ones too), normalised."""
-    text = normalize(title)
-    while _QUALIFIER.search(text):
-        text = _QUALIFIER.sub("", text)
-    return text.strip() or normalize(title)
 
 
 def named(item: Item, text: str) -> bool:
@@ -35,9 +26,7 @@ def named(item: Item, text: str) -> bool:
 
 def title_coverage(item: Item, text: str) -> float:
     """Share of the item name's character bigrams that occur in `text` (0..1)."""
-    name, said = base_name(item.name), normalize(text)
-    grams = {name[i : i + 2] for i in range(len(name) - 1)}
-    return sum(g in said for g in grams) / len(grams) if grams else 0.0
+    return coverage(item.name, text)
 
 
 def confident_item(found: list[Candidate], text: str, min_cosine: float) -> Item | None:

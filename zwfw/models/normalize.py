@@ -32,6 +32,18 @@ def normalize(text: str) -> str:
     return _SPACES.sub(" ", text).strip().lower()
 
 
+# Bracketed qualifiers of a title ("(（个人）)", "（新申请）") are not typed by citizens.
+_QUALIFIER = re.compile(r"[(（][^()（）]*[)）]")
+
+
+def base_name(title: str) -> str:
+    """The title without bracketed qualifiers (nested ones too), normalised."""
+    text = normalize(title)
+    while _QUALIFIER.search(text):
+        text = _QUALIFIER.sub("", text)
+    return text.strip() or normalize(title)
+
+
 def has_content(text: str) -> bool:
     """True when `text` holds at least one letter, digit or hanzi. Punctuation, control
     characters and spaces alone ("。？", "\\u0000") are no question: searched, they matched

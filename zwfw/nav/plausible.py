@@ -15,7 +15,7 @@ weak by mistake still gets the nearest items as cards) against 61 % of the citiz
 from __future__ import annotations
 
 from zwfw.core.records import Item
-from zwfw.models import normalize
+from zwfw.models import base_name, normalize
 from zwfw.search import Candidate
 
 WEAK_COSINE = 0.90  # e5-small cosines are compressed: in-scope p10 0.899, out-of-scope p50 0.887
@@ -57,13 +57,6 @@ def _vec(c: Candidate) -> int:
 
 def coverage(title: str, text: str) -> float:
     """Share of the title's character bigrams (bracketed qualifiers dropped) in `text`."""
-    name, said = normalize(title), normalize(text)
-    depth, kept = 0, []
-    for ch in name:
-        depth += ch in "(（"
-        if not depth:
-            kept.append(ch)
-        depth -= ch in ")）" and depth > 0
-    base = "".join(kept) or name
+    base, said = base_name(title), normalize(text)
     grams = {base[i : i + 2] for i in range(len(base) - 1)}
     return sum(g in said for g in grams) / len(grams) if grams else 0.0
