@@ -11,8 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from rapidfuzz.distance import Levenshtein
-
 from zwfw.models import joined
 from zwfw.models.pinyin import split_syllables
 from zwfw.models.segment import STOPWORDS
@@ -136,9 +134,8 @@ def _correct(window: str, vocab: Vocabulary) -> Rewrite | None:
     if len(window) < 3:
         return None
     near = [
-        w for key, words in vocab.by_pinyin.items()
-        if abs(len(key) - len(sound)) <= 1 and Levenshtein.distance(key, sound, score_cutoff=1) <= 1
-        for w in words if _diff(w, window) <= limit
+        w for key in vocab.near_pinyin(sound) for w in vocab.by_pinyin[key]
+        if _diff(w, window) <= limit
     ]  # fmt: skip
     if not near:
         return None
