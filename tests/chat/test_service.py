@@ -237,7 +237,7 @@ def test_a_faq_answer_says_whose_rules_it_states(chat: ChatService, mode: str) -
     if mode == "standard":
         assert "来源：广州市常见问题" in reply.reply
     else:
-        assert reply.reply.startswith("这是广州市的规定。")
+        assert reply.reply.startswith("以下是广州市的解答。")
 
 
 @pytest.mark.parametrize("mode", ["standard", "elder"])

@@ -105,7 +105,7 @@ def faq_reply(
     region = source.region if source is not None else ""
     if elder:
         # Read aloud, whose rules these are comes first, in a sentence of its own.
-        answer = (f"这是{region}的规定。" if region else "") + for_elder(answer, [])
+        answer = (f"以下是{region}的解答。" if region else "") + for_elder(answer, [])
     elif source is not None:
         answer += f"\n来源：{region}常见问题“{source.title}”"
     if source is not None:
