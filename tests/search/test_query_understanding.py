@@ -208,3 +208,14 @@ def test_an_unmatched_query_relaxes_before_giving_up(demo_runtime: Runtime) -> N
     # No shared word or bigram, but shared single characters: the relaxed stage answers.
     page = demo_runtime.search.search("护卡", ITEMS)
     assert page.fallback in ("none", "relaxed", "vector_only") and page.hits
+
+
+def test_a_titles_only_query_drops_exactly_the_body_clauses(segmenter: Segmenter) -> None:
+    """Correction checks read only the hits' titles, so their search skips the body."""
+    from zwfw.search.query import analyze_query, lexical_query
+
+    q = analyze_query("社保卡丢了怎么补办", segmenter, None, None)
+    full = lexical_query(q, {}, 10)
+    titles = lexical_query(q, {}, 10, titles_only=True)
+    assert any(c.field == "body_grams" for c in full.clauses)
+    assert titles.clauses == tuple(c for c in full.clauses if c.field != "body_grams")

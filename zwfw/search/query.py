@@ -88,10 +88,16 @@ def _expand(text: str, synonyms: SynonymSet) -> tuple[str, ...]:
 
 
 def lexical_query(
-    q: AnalyzedQuery, filters: dict[str, list[str]], limit: int, relaxed: bool = False
+    q: AnalyzedQuery,
+    filters: dict[str, list[str]],
+    limit: int,
+    relaxed: bool = False,
+    titles_only: bool = False,
 ) -> LexicalQuery:
     """A match needs a shared word, bigram or pinyin token; single shared characters only
-    add score, unless `relaxed` (the first fallback when nothing matched)."""
+    add score, unless `relaxed` (the first fallback when nothing matched). `titles_only`
+    leaves out the body clauses, for callers that only read the hits' titles: on a large
+    catalogue the body's postings are most of a search's cost."""
     # Single characters and function-word bigrams (怎么, 可以) score but never make a match.
     bigrams = tuple(g for g in q.grams if (len(g) > 1 or not _is_han(g)) and g not in STOPWORDS)
     singles = tuple(g for g in q.grams if (len(g) == 1 and _is_han(g)) or g in STOPWORDS)
@@ -108,7 +114,8 @@ def lexical_query(
         Clause("title_pinyin", q.latin, PINYIN),
         Clause("title_initials", q.latin, INITIALS),
     )
-    return LexicalQuery(clauses=tuple(c for c in clauses if c.terms), filters=filters, limit=limit)
+    kept = tuple(c for c in clauses if c.terms and not (titles_only and c.field == "body_grams"))
+    return LexicalQuery(clauses=kept, filters=filters, limit=limit)
 
 
 def _expansion_grams(terms: tuple[str, ...]) -> tuple[str, ...]:
