@@ -28,6 +28,13 @@ from zwfw.search.service import SearchService
 
 ITEMS = SearchFilters(kinds=(DocKind.ITEM,))
 SYNTHETIC = "syn-"  # the qid prefix of synthetic queries
+COPY = "@"  # qid suffix of a labelled query's evidence from another index of its catalogue
+
+
+def base_qid(qid: str) -> str:
+    """The labelled query a group's evidence belongs to: copies of one query's evidence from
+    a full and a thinned index of the same catalogue share it, so they share a fold."""
+    return qid.split(COPY, 1)[0]
 
 
 @dataclass(frozen=True)
@@ -77,7 +84,7 @@ def collect(search: SearchService, queries: Iterable[Labelled], limit: int = 100
 
 def fit(
     groups: Sequence[Group],
-    c: float = 0.003,
+    c: float = 0.001,
     about: Mapping[str, object] = {},
     real_weight: float = 10.0,
 ) -> FusionModel:
