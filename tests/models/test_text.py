@@ -31,3 +31,20 @@ def test_pinyin_reads_polyphones_from_phrases() -> None:
 def test_initials_and_joined_pinyin_of_a_service_name() -> None:
     assert initials("社保卡") == "sbk"
     assert joined("护照补办") == "huzhaobuban"
+
+
+def test_cached_word_readings_equal_pypinyin_and_are_not_shared_lists() -> None:
+    """Short texts come from a cache: the reading must be pypinyin's, and a caller that
+    changes the returned list must not change what the next caller gets."""
+    import re
+
+    from pypinyin import lazy_pinyin
+
+    from zwfw.models.pinyin import syllables
+
+    for text in ("银行", "社保卡", "重庆市长江大桥", "护照ab补办"):
+        expected = [s for run in re.findall(r"[\u3400-\u9fff]+", text) for s in lazy_pinyin(run)]
+        first = syllables(text)
+        assert first == expected
+        first.append("mutated")
+        assert syllables(text) == expected

@@ -50,3 +50,13 @@ def test_a_correction_the_catalogue_spells_out_is_applied(service: SearchService
     q = service.analyze("设保卡挂失")
     assert q.corrected_query == "社保卡挂失"
     assert service.search("设保卡挂失", ITEMS).hits[0].title == "社保卡挂失"
+
+
+def test_near_pinyin_finds_exactly_the_keys_a_full_scan_finds(segmenter: Segmenter) -> None:
+    """The one-deletion index must find every key within one edit, in the scan's order."""
+    from rapidfuzz.distance import Levenshtein
+
+    vocab = Vocabulary.from_records([_item(n, name) for n, name in enumerate(NAMES)], segmenter)
+    for sound in ("shebaoka", "shebaok", "shebaokaa", "xhebaoka", "dianti", "wangba", "zzzz"):
+        scan = [k for k in vocab.by_pinyin if Levenshtein.distance(k, sound) <= 1]
+        assert vocab.near_pinyin(sound) == scan
