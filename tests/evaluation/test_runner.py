@@ -43,7 +43,7 @@ def test_the_comparison_prints_one_column_per_system_and_one_row_per_kind() -> N
 
 
 def _group(qid: str, rng: np.random.Generator) -> Group:
-    """Candidates whose first feature (the RRF evidence) separates the relevant one."""
+    """Candidates whose first feature (the lexical rank) separates the relevant one."""
     features = rng.normal(size=(20, len(NAMES))).astype(np.float32)
     features[0, 0] += 8.0
     ids = [f"{qid}-{i}" for i in range(20)]
