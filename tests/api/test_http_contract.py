@@ -143,4 +143,3 @@ def test_a_body_that_is_not_json_is_a_400_with_its_position(client: TestClient) 
     assert response.headers["content-type"] == "application/problem+json"
     body = response.json()
     assert body["code"] == "http_error" and "not valid JSON" in body["detail"]
-

@@ -1,8 +1,10 @@
 """Never worse than its parts, over the dev sets on the real Guangdong + Beijing catalogue.
 
-When `QaService.ask` answers a question, the chat answers it with the same entry; when
-search's top item is a confident match, the chat's first turn cites it. Messages that are
-emergencies, complaints or small talk are answered before retrieval and are left out.
+When `QaService.ask` answers a question, the chat answers it with the same entry; when it
+declines, the chat gives no FAQ answer either; when search's top item is a confident match,
+the chat's first turn cites it; and out-of-scope questions are rarely answered at all.
+Messages that are emergencies, complaints or small talk are answered before retrieval and
+are left out.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from zwfw.indexer import build_index, load_sources
 from zwfw.models import Segmenter, normalize
 from zwfw.models.encoders import CachedEncoder
 from zwfw.qa import Action
+from zwfw.qa.outofscope import citizen_questions, home_of, region_questions, sample
 from zwfw.runtime import Runtime, load_runtime
 
 pytestmark = [pytest.mark.integration, pytest.mark.shared, pytest.mark.slow]
@@ -98,3 +101,46 @@ def test_faq_questions_are_rarely_answered_wrongly(real: tuple[Runtime, ChatServ
         turn = chat.reply(None, q["query"])
         wrong += turn.action == "answer" and turn.sources[0].id not in q["faq_ids"]
     assert wrong / len(in_scope) <= 0.02
+
+
+def _out_of_scope(runtime: Runtime) -> list[str]:
+    """Questions neither catalogue covers: faq_dev's own, and held-out ones built from real
+    citizen messages and Hunan's items (`qa.outofscope`, the half never fitted on)."""
+    home = home_of(runtime.search.index.docs.iter_kind("faq"))
+    material = [
+        *citizen_questions(shared_file("data", "citizen_messages_labeled.jsonl")),
+        *region_questions([shared_file("data", "hunan_items.jsonl")], home),
+    ]
+    held_out = sample((q for q in material if q.half == "eval"), 100)
+    dev = [q["query"] for q in _queries("faq_dev.jsonl") if not q["faq_ids"]]
+    return dev + [q.text for q in held_out]
+
+
+@pytest.mark.parametrize("mode", ["standard", "elder"])
+def test_the_chat_answers_no_faq_entry_that_qa_declines(
+    real: tuple[Runtime, ChatService], mode: str
+) -> None:
+    """Never looser than `/v1/qa`: a question it does not answer gets no FAQ answer from the
+    chat either, in either mode (elderly mode asks QA with the corrected transcript)."""
+    runtime, chat = real
+    today = dt.date.today()
+    looser = []
+    for text in _out_of_scope(runtime) + [q["query"] for q in _queries("faq_dev.jsonl")]:
+        if runtime.qa.ask(text, today).action is Action.ANSWER:
+            continue
+        turn = chat.reply(None, text, mode)
+        if turn.action == "answer" and turn.sources and turn.sources[0].type == "faq":
+            looser.append(text)
+    assert not looser
+
+
+def test_out_of_scope_questions_are_rarely_answered_by_the_chat(
+    real: tuple[Runtime, ChatService],
+) -> None:
+    """Nor from an item's guide: a service of another province is not answered from
+    Guangdong's (the chat says whose guides there are), and evidence must be real."""
+    runtime, chat = real
+    dev = [q["query"] for q in _queries("faq_dev.jsonl") if not q["faq_ids"]]
+    answered = [t for t in _out_of_scope(runtime) if chat.reply(None, t).action == "answer"]
+    assert len([t for t in answered if t in dev]) <= 1  # of 15
+    assert len(answered) <= 0.02 * len(_out_of_scope(runtime))

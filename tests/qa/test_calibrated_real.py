@@ -33,14 +33,14 @@ def qa(
 def test_dev_questions_are_answered_often_and_rarely_wrongly(qa: QaService) -> None:
     figures = eval_faq(qa, read_jsonl(shared_file("eval", "faq_dev.jsonl")))
     assert figures["top1"] >= 0.93
-    # Out of fold (the pair matcher and classifier refitted without the query): 0.741, against
-    # 0.644 for the classifier without the matcher; in-sample here (0.78), so a floor.
-    assert figures["answered_correct"] >= 0.74
+    # Out of fold (the pair matcher and classifier refitted without the query): 0.754 at
+    # the shipped threshold (mean of the folds); in-sample here (0.807), so a floor.
+    assert figures["answered_correct"] >= 0.75
     assert figures["answered_wrong"] <= 0.02
     # In-domain near-misses (dev's own out-of-scope questions) have a limit of their own,
-    # 1 of 15 out of fold; the final model, refitted on every fold at the out-of-fold
-    # threshold, answers one more of them here (docs/qa.md), so the in-sample bound is 2.
-    assert figures["out_of_scope_answered"] <= 2 / 15 + 1e-9
+    # 1 of 15; the shipped model keeps it on the questions it was fitted on as well as out
+    # of fold (its threshold is the stricter of the two, docs/qa.md).
+    assert figures["out_of_scope_answered"] <= 0.067  # 1 of 15, rounded to 4 places
 
 
 def test_held_out_out_of_scope_questions_are_rarely_answered(qa: QaService) -> None:
@@ -58,3 +58,11 @@ def test_held_out_out_of_scope_questions_are_rarely_answered(qa: QaService) -> N
 def test_a_question_about_another_province_is_not_answered_from_beijing(qa: QaService) -> None:
     asked = "在湖南省办理3周岁内国内出生新生儿上户需要什么材料？"
     assert qa.ask(asked).action is not Action.ANSWER
+
+
+def test_a_generic_question_is_not_answered_with_an_entry_for_a_narrower_case(
+    qa: QaService,
+) -> None:
+    """公积金怎么提取 matched 退休人员如何提取公积金？; other 提取 entries fit it as well."""
+    result = qa.ask("公积金怎么提取")
+    assert result.action is Action.CLARIFY and len(result.suggestions) >= 2

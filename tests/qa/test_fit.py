@@ -86,6 +86,8 @@ def test_fit_qa_fits_a_model_for_a_small_catalogue_that_answers_and_hands_off(
     assert result.exit_code == 0, result.output
     model = load_model(target)
     assert model.meta["out_of_fold"]["all in scope"]["n"] > 20
+    # The shipped threshold keeps the limits out of fold and on the fitted questions alike.
+    assert model.answer_threshold == max(model.meta["thresholds"].values())
     settings = Settings(index_dir=writable_index_dir, state_db=tmp_path / "state.sqlite")
     qa = load_runtime(
         settings.model_copy(update={"qa": settings.qa.model_copy(update={"answer_model": target})}),

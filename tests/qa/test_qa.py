@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from zwfw.core.records import Faq
+from zwfw.core.regions import name_of
 from zwfw.qa import Action
 from zwfw.runtime import Runtime
 
@@ -68,3 +69,15 @@ def test_questions_typed_exactly_as_in_the_faq_are_answered_from_their_entry(
     answered = [(f, r) for f, r in results if r.action is Action.ANSWER]
     assert len(answered) >= 0.9 * len(live)
     assert all(r.sources[0].title == f.question for f, r in answered)
+
+
+@pytest.mark.integration
+def test_an_answer_names_the_region_whose_rules_it_states(demo_runtime: Runtime) -> None:
+    """A citizen of another city sees whose answer it is: the entry's region, by name."""
+    today = dt.date.today()
+    for faq in demo_runtime.index.docs.iter_kind("faq"):
+        assert isinstance(faq, Faq)
+        result = demo_runtime.qa.ask(faq.question, today)
+        if result.action is Action.ANSWER and result.sources[0].id == faq.id:
+            expected = name_of(faq.region_code) if faq.region_code else ""
+            assert result.sources[0].region == expected

@@ -61,6 +61,7 @@ class SourcePublic(BaseModel):
     id: str
     type: str
     title: str
+    region: str = Field("", description="whose rules the entry states (北京市); empty if none")
 
 
 class SuggestionPublic(BaseModel):

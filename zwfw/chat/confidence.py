@@ -4,16 +4,29 @@ The same evidence `/v1/search` ranks with: the lexical and the vector retriever 
 item first and its cosine reaches `chat.item_min_cosine`, or the message contains the item's
 whole name (an official name typed or pasted). Everything else is a candidate to offer, not
 a subject to talk about: a wrong subject costs the citizen more than a question back.
+
+Nor is an item confident for a message naming a region it does not serve: 翻译专业资格考试
+报名，湖南省哪里可以办？ is not answered from Guangdong's guide (the chat says whose
+guides there are instead, `foreign_region`).
 """
 
 from __future__ import annotations
 
 from zwfw.core.records import Item
+from zwfw.core.regions import ancestors, within
 from zwfw.models import base_name, normalize
 from zwfw.nav.plausible import coverage
 from zwfw.search import Candidate
+from zwfw.search.preferences import detect
 
-__all__ = ["base_name", "confident_item", "named", "title_coverage"]
+__all__ = [
+    "base_name",
+    "confident_item",
+    "evident_item",
+    "foreign_region",
+    "named",
+    "title_coverage",
+]
 
 _MIN_NAME_CHARS = 4
 
@@ -29,8 +42,23 @@ def title_coverage(item: Item, text: str) -> float:
     return coverage(item.name, text)
 
 
+def foreign_region(item: Item, text: str) -> str | None:
+    """The region `text` names when `item` does not serve it (neither in it nor above it)."""
+    region = detect(normalize(text)).region
+    if region is None or within(item.region_code, region) or item.region_code in ancestors(region):
+        return None
+    return region
+
+
 def confident_item(found: list[Candidate], text: str, min_cosine: float) -> Item | None:
-    """The top item when it is a confident match for `text`, else None."""
+    """The top item when it is a confident match for `text` in the region it names."""
+    item = evident_item(found, text, min_cosine)
+    return item if item is not None and foreign_region(item, text) is None else None
+
+
+def evident_item(found: list[Candidate], text: str, min_cosine: float) -> Item | None:
+    """The top item when the retrievers' evidence makes it a confident match, wherever the
+    message says it is (see `confident_item`)."""
     if not found or not isinstance(found[0].record, Item):
         return None
     top = found[0]

@@ -68,6 +68,14 @@ class Decider:
             return turn
         if decision.route is Route.ITEM and decision.item is not None:
             return self._item(state, text, decision, fields, elder)
+        if decision.elsewhere is not None and decision.route is not Route.NAVIGATE:
+            # The service is in the catalogue, not for the region named: say whose it is.
+            item, region = decision.elsewhere
+            hotline = self.search.settings.hotline
+            group = group_of(item, decision.items)
+            found = replies.region_missing(state, group, region, hotline, elder)
+            if found is not None:
+                return found
         if decision.route is Route.NAVIGATE and self.nav_bridge is not None:
             step, state.nav_session = self.nav_bridge.start(text, elder)
             state.topic = text  # "要带什么材料" after navigation ends is about this need

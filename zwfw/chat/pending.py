@@ -26,8 +26,7 @@ from zwfw.chat.variants import group_key, group_of, remember, strip_choices
 from zwfw.core.records import Faq, Item
 from zwfw.core.regions import name_of
 from zwfw.nav.plausible import WEAK_COVERAGE, coverage
-from zwfw.qa import Action, QaResult
-from zwfw.qa import Source as QaSource
+from zwfw.qa import Action, QaResult, faq_source
 from zwfw.search import SearchService
 from zwfw.search.preferences import detect
 
@@ -191,7 +190,7 @@ class PendingAnswers:
         faq = records.get(f"faq:{faq_id}")
         if not isinstance(faq, Faq) or not faq.is_live(self.today()):
             return None
-        result = QaResult(Action.ANSWER, faq.answer, [QaSource(faq.id, "faq", faq.question)], [])
+        result = QaResult(Action.ANSWER, faq.answer, [faq_source(faq)], [])
         return replies.faq_reply(state, result, None, elder)
 
 

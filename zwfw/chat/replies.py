@@ -100,12 +100,14 @@ def faq_reply(
     it; search's confident top item (`card`) is shown as a card in any case. The entry's
     subject becomes the topic of follow-ups."""
     source = result.sources[0] if result.sources else None
-    sources = [Source(source.id, "faq", source.title)] if source else []
+    sources = [Source(source.id, "faq", source.title, region=source.region)] if source else []
     answer = result.answer or ""
+    region = source.region if source is not None else ""
     if elder:
-        answer = for_elder(answer, [])
+        # Read aloud, whose rules these are comes first, in a sentence of its own.
+        answer = (f"以下是{region}的解答。" if region else "") + for_elder(answer, [])
     elif source is not None:
-        answer += f"\n来源：常见问题“{source.title}”"
+        answer += f"\n来源：{region}常见问题“{source.title}”"
     if source is not None:
         state.topic = subject_of(source.title) or source.title
         state.answered = source.id

@@ -13,7 +13,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from zwfw.chat.confidence import base_name, confident_item, title_coverage
+from zwfw.chat.confidence import (
+    base_name,
+    confident_item,
+    evident_item,
+    foreign_region,
+    title_coverage,
+)
 from zwfw.core.records import DocKind, Item
 from zwfw.nav import weak
 from zwfw.qa import Action, QaResult, QaService
@@ -51,6 +57,8 @@ class Decision:
     items: list[Item] = field(default_factory=list)  # item candidates, search's order
     offers: list[Offer] = field(default_factory=list)  # plausible items and FAQs, best first
     weak: bool = False  # no item candidate is plausible (see nav.plausible): nearest only
+    # A match but for the region named: (the item, the region it does not serve).
+    elsewhere: tuple[Item, str] | None = None
 
 
 class TurnRouter:
@@ -85,6 +93,9 @@ class TurnRouter:
             found = by_subject if item is not None else found
         items = [c.record for c in found if isinstance(c.record, Item)]
         offers = self._offers(found, result)
+        evident = evident_item(found, text, self.item_min_cosine) if item is None else None
+        region = foreign_region(evident, text) if evident is not None else None
+        elsewhere = (evident, region) if evident is not None and region else None
         # Noise is not offered as if it were a match: with weak item candidates only the
         # FAQ suggestions QA itself would offer remain (a need still goes to navigation,
         # whose life-event bundles do not depend on retrieval, and which declines alike).
@@ -106,7 +117,7 @@ class TurnRouter:
             route = Route.CLARIFY
         else:
             route = Route.NONE
-        return Decision(route, result, item, top, items, offers, noise)
+        return Decision(route, result, item, top, items, offers, noise, elsewhere)
 
     def _offers(self, found: list[Candidate], result: QaResult) -> list[Offer]:
         """Items and FAQ suggestions in one list by cosine; one offer per item name. FAQ

@@ -36,6 +36,7 @@ class Source:
     type: str  # "item" or "faq"
     title: str
     url: str | None = None
+    region: str = ""  # whose rules: an item's region, a FAQ entry's (北京市)
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ class ChatReply:
 
 
 def item_source(item: Item) -> Source:
-    return Source(item.id, "item", item.name, item.url)
+    return Source(item.id, "item", item.name, item.url, item.region_name)
 
 
 def item_card(item: Item) -> Card:

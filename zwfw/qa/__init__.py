@@ -2,6 +2,15 @@
 
 from zwfw.qa.classifier import AnswerModel, load_model
 from zwfw.qa.decide import Action
-from zwfw.qa.service import QaResult, QaService, Source, Suggestion
+from zwfw.qa.service import QaResult, QaService, Source, Suggestion, faq_source
 
-__all__ = ["Action", "AnswerModel", "QaResult", "QaService", "Source", "Suggestion", "load_model"]
+__all__ = [
+    "Action",
+    "AnswerModel",
+    "QaResult",
+    "QaService",
+    "Source",
+    "Suggestion",
+    "faq_source",
+    "load_model",
+]

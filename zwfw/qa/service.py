@@ -11,11 +11,13 @@ import numpy as np
 
 from zwfw.core.errors import InvalidQuery
 from zwfw.core.records import DocKind, Faq
+from zwfw.core.regions import name_of
 from zwfw.core.settings import QaSettings
 from zwfw.qa.classifier import AnswerModel
 from zwfw.qa.decide import Action
 from zwfw.qa.features import Context, WordsOf, featurize
 from zwfw.qa.matcher import DEPTH
+from zwfw.qa.narrower import narrower
 from zwfw.qa.outofscope import home_of
 from zwfw.qa.pairs import pair_features
 from zwfw.qa.rerank import BlendReranker, Scored
@@ -30,6 +32,14 @@ class Source:
     id: str
     type: str
     title: str
+    # The region whose rules the entry states (北京市): a FAQ of one city read by a citizen
+    # of another must say whose answer it is. Empty when the entry has no region.
+    region: str = ""
+
+
+def faq_source(faq: Faq) -> Source:
+    """The entry as a source, labelled with its region's name."""
+    return Source(faq.id, "faq", faq.question, name_of(faq.region_code) if faq.region_code else "")
 
 
 @dataclass(frozen=True)
@@ -109,12 +119,13 @@ class QaService:
         confidence = round(confidence, 4)
         if action is Action.HANDOFF:
             return self._handoff(suggestions, confidence)
+        if action is Action.ANSWER and narrower(match.query, match.scored, self.words_of):
+            action = Action.CLARIFY  # a generic question, a narrower entry: the citizen chooses
         if action is Action.CLARIFY:
             return QaResult(Action.CLARIFY, None, [], suggestions, confidence)
         top = found[0].record
         assert isinstance(top, Faq)
-        source = Source(top.id, "faq", top.question)
-        return QaResult(Action.ANSWER, top.answer, [source], suggestions, confidence)
+        return QaResult(Action.ANSWER, top.answer, [faq_source(top)], suggestions, confidence)
 
     def _judged(self, match: Match) -> np.ndarray | None:
         """The pair matcher's probability for each head candidate (None without a matcher)."""

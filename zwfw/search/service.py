@@ -16,6 +16,7 @@ from zwfw.search.docstore import vid_range
 from zwfw.search.evidence import Lists
 from zwfw.search.filters import SearchFilters
 from zwfw.search.fusion import FusionModel, rrf
+from zwfw.search.plausible import noise
 from zwfw.search.preferences import reorder
 from zwfw.search.query import AnalyzedQuery, analyze_query, lexical_query
 from zwfw.search.results import Candidate, Fallback, SearchPage, facets, to_hit
@@ -256,7 +257,13 @@ class SearchService:
     ) -> tuple[Fallback, list[Candidate]]:
         """Zero results never leave the user empty-handed: the query as typed; then relaxed
         (a single shared character counts as a match); then the vector side alone with a
-        lower bar; and last, suggestions and the hotline."""
+        lower bar; and last, suggestions and the hotline.
+
+        A filter can remove every real match and leave noise that shares one bigram with a
+        synonym (护照 in 北京: 普通人应该如何预防禽流感 by 普通护照's 普通). Filtered results
+        that are noise (`plausible.noise`: low cosine, retrievers disagree, no title in
+        the query nor the query in a title) are not shown as matches: the next stage
+        answers, labelled as such."""
         floors = {
             Fallback.NONE: self.settings.vector_min_score,
             Fallback.RELAXED: self.settings.vector_min_score,
@@ -264,7 +271,12 @@ class SearchService:
         }
         for stage, floor in floors.items():
             found = self.retrieve(q, filters, limit, stage=stage, vector_floor=floor)
-            if found:
+            weak = (
+                stage is not Fallback.VECTOR_ONLY
+                and filters.narrows_beyond_kind
+                and noise(found, q.text)
+            )
+            if found and not weak:
                 return stage, found
         return Fallback.SUGGESTIONS, []
 

@@ -34,6 +34,7 @@ class ChatSourcePublic(BaseModel):
     type: Literal["item", "faq"]
     title: str
     url: str | None
+    region: str = Field("", description="whose rules: the item's or FAQ entry's region")
 
 
 class ChatCardPublic(BaseModel):
