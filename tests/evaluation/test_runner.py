@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-import numpy as np
+import dataclasses
 
-from zwfw.evaluation.runner import crossval_items, format_comparison, score_rankings
+import numpy as np
+import pytest
+
+from zwfw.evaluation import runner
+from zwfw.evaluation.runner import (
+    crossval_items,
+    crossval_rankings,
+    format_comparison,
+    score_rankings,
+)
 from zwfw.search.evidence import NAMES
 from zwfw.search.fitting import Group
+from zwfw.search.fusion import FusionModel
 
 QUERIES = [
     {"qid": "a", "kind": "official", "relevant": {"x": 2}},
@@ -33,7 +43,7 @@ def test_the_comparison_prints_one_column_per_system_and_one_row_per_kind() -> N
 
 
 def _group(qid: str, rng: np.random.Generator) -> Group:
-    """Candidates whose first feature (the RRF evidence) separates the relevant one."""
+    """Candidates whose first feature (the lexical rank) separates the relevant one."""
     features = rng.normal(size=(20, len(NAMES))).astype(np.float32)
     features[0, 0] += 8.0
     ids = [f"{qid}-{i}" for i in range(20)]
@@ -48,3 +58,27 @@ def test_crossval_reports_each_query_from_a_model_that_never_saw_it() -> None:
     result = crossval_items(groups, [], folds=4)
     assert result["overall"]["n"] == 40
     assert result["overall"]["ndcg@10"] > 0.9  # learned from the other folds' evidence
+
+
+def test_copies_of_a_query_from_another_index_are_held_out_with_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Evidence for one labelled query from a full and a thinned index of its catalogue
+    must never be fitted on while that query is scored."""
+    rng = np.random.default_rng(0)
+    groups = [_group(f"q{i}", rng) for i in range(12)]
+    groups += [dataclasses.replace(_group(f"q{i}", rng), qid=f"q{i}@1") for i in range(12)]
+    fitted: list[set[str]] = []
+    real_fit = runner.fit
+
+    def spy(train: list[Group]) -> FusionModel:
+        fitted.append({g.qid for g in train})
+        return real_fit(train)
+
+    monkeypatch.setattr(runner, "fit", spy)
+    rankings = crossval_rankings(groups, [], folds=3)
+    assert set(rankings) == {g.qid for g in groups}
+    for train in fitted:
+        held = {f"q{i}" for i in range(12)} - {q.split("@")[0] for q in train}
+        assert len(held) == 4
+        assert not {q for q in train if q.split("@")[0] in held}

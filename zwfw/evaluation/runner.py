@@ -15,7 +15,7 @@ from zwfw.evaluation.metrics import mrr, ndcg, recall
 from zwfw.models import normalize
 from zwfw.qa import Action, QaService
 from zwfw.search import SearchFilters, SearchService
-from zwfw.search.fitting import Group, Labelled, fit, ranked
+from zwfw.search.fitting import Group, Labelled, base_qid, fit, ranked
 
 Ranker = Callable[[dict[str, Any]], list[str]]
 _ITEMS = SearchFilters(kinds=(DocKind.ITEM,))
@@ -82,15 +82,32 @@ def score_rankings(queries: list[dict[str, Any]], rank: Ranker) -> dict[str, dic
 def crossval_items(
     groups: list[Group], extra: list[Group], folds: int = 5, seed: int = 0
 ) -> dict[str, dict[str, float]]:
-    """Figures of the learned fusion on each labelled query, from a model fitted without it:
-    k folds over `groups`, each fitted on the other folds plus `extra` (synthetic queries,
-    other catalogues). Rankings are the fusion's order of both retrievers' candidates."""
-    order = sorted(range(len(groups)), key=lambda i: zlib.crc32(f"{seed}:{groups[i].qid}".encode()))
+    """Figures of the learned fusion on each labelled query, from a model fitted without it
+    (`crossval_rankings`)."""
+    return score_groups(groups, crossval_rankings(groups, extra, folds, seed))
+
+
+def crossval_rankings(
+    groups: list[Group], extra: list[Group], folds: int = 5, seed: int = 0
+) -> dict[str, list[str]]:
+    """Each labelled query's ranking by a model fitted without it: k folds over `groups`,
+    each fitted on the other folds plus `extra` (synthetic queries, other catalogues).
+    Rankings are the fusion's order of both retrievers' candidates. Copies of one query's
+    evidence from another index of its catalogue (`fitting.COPY`) fall in the query's fold:
+    they are fitted on with it and held out with it."""
+    bases = sorted({base_qid(g.qid) for g in groups},
+                   key=lambda q: zlib.crc32(f"{seed}:{q}".encode()))  # fmt: skip
     rankings: dict[str, list[str]] = {}
     for fold in range(folds):
-        held = {groups[i].qid for i in order[fold::folds]}
-        model = fit([g for g in groups if g.qid not in held] + extra)
-        rankings.update({g.qid: ranked(model, g) for g in groups if g.qid in held})
+        held = set(bases[fold::folds])
+        model = fit([g for g in groups if base_qid(g.qid) not in held] + extra)
+        rankings.update({g.qid: ranked(model, g) for g in groups if base_qid(g.qid) in held})
+    return rankings
+
+
+def score_groups(
+    groups: Iterable[Group], rankings: Mapping[str, list[str]]
+) -> dict[str, dict[str, float]]:
     rows = [{"qid": g.qid, "kind": g.kind, "relevant": g.relevant} for g in groups]
     return score_rankings(rows, lambda q: rankings[q["qid"]])
 

@@ -28,7 +28,7 @@ QUERY_FEATURES = (
     "length", "latin", "rewritten", "agreement", "vec_margin", "lex_margin", "best_cover",
 )  # fmt: skip
 CANDIDATE_FEATURES = (
-    "rrf", "lex_rr", "lex_norm", "in_lex", "vec_rr", "vec_norm", "in_vec", "best_rr", "both_rr",
+    "lex_rr", "lex_norm", "in_lex", "vec_rr", "vec_norm", "in_vec", "best_rr", "both_rr",
     "cover_query", "cover_title", "cover_bigrams", "cover_rare", "named", "via_synonym", "base_of",
 )  # fmt: skip
 NAMES = (
@@ -105,7 +105,6 @@ def evidence(
     cover_rare = _rare_cover(query_bigrams, [b for _, b in shapes])
     rows = np.column_stack(
         [
-            30 * (in_lex / (60 + lr) + in_vec / (60 + vr)),
             lex_rr,
             ls / top_lex,
             in_lex,

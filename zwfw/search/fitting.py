@@ -27,7 +27,15 @@ from zwfw.search.fusion import FusionModel
 from zwfw.search.service import SearchService
 
 ITEMS = SearchFilters(kinds=(DocKind.ITEM,))
+_BEST, _WORST = NAMES.index("best_rr"), NAMES.index("both_rr")  # the two ranks, as 1/√rank
 SYNTHETIC = "syn-"  # the qid prefix of synthetic queries
+COPY = "@"  # qid suffix of a labelled query's evidence from another index of its catalogue
+
+
+def base_qid(qid: str) -> str:
+    """The labelled query a group's evidence belongs to: copies of one query's evidence from
+    a full and a thinned index of the same catalogue share it, so they share a fold."""
+    return qid.split(COPY, 1)[0]
 
 
 @dataclass(frozen=True)
@@ -77,7 +85,7 @@ def collect(search: SearchService, queries: Iterable[Labelled], limit: int = 100
 
 def fit(
     groups: Sequence[Group],
-    c: float = 0.003,
+    c: float = 0.001,
     about: Mapping[str, object] = {},
     real_weight: float = 10.0,
 ) -> FusionModel:
@@ -121,17 +129,18 @@ def _pairs(
     spread: int = 20,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Feature differences (better − worse) within each query: a relevant candidate against
-    the highest-placed less relevant ones (by RRF) and `spread` more drawn from the rest of
-    the lists, weighted by the gain between them. The model scores every candidate of both
-    lists when serving; fitted on the top of RRF alone, it never learned to keep strays from
-    deep in both lists down, and lifted some of them into the top 5."""
+    the highest-placed less relevant ones (by the better of their two ranks, then the worse)
+    and `spread` more drawn from the rest of the lists, weighted by the gain between them.
+    The model scores every candidate of both lists when serving; fitted on the top of the
+    lists alone, it never learned to keep strays from deep in both lists down, and lifted
+    some of them into the top 5."""
     rows: list[np.ndarray] = []
     weights: list[float] = []
     for x, g in zip(features, groups, strict=True):
-        by_rrf = np.argsort(-g.features[:, 0], kind="stable")
+        by_rank = np.lexsort((-g.features[:, _WORST], -g.features[:, _BEST]))
         rng = np.random.default_rng(zlib.crc32(g.qid.encode()))
         for i in np.flatnonzero(g.grades > 0):
-            less = [j for j in by_rrf if g.grades[j] < g.grades[i]]
+            less = [j for j in by_rank if g.grades[j] < g.grades[i]]
             deep = less[hardest:]
             drawn = rng.choice(deep, min(spread, len(deep)), replace=False) if deep else ()
             worse = less[:hardest] + [int(j) for j in drawn]
