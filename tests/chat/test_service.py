@@ -9,6 +9,7 @@ import pytest
 
 from chat.conftest import Conversation
 from zwfw.chat import ChatAction, ChatService, create_chat_service
+from zwfw.chat.elder import short_name
 from zwfw.core.errors import InvalidQuery
 from zwfw.nav import create_nav_service
 from zwfw.runtime import Runtime
@@ -48,9 +49,12 @@ def test_a_question_matching_several_variants_asks_which_one(talk: Conversation)
 
 def test_an_option_can_be_picked_by_its_number(talk: Conversation) -> None:
     asked = talk.say("普通护照签发要带什么材料")
-    second = talk.say("第二个")
-    assert second.action is ChatAction.CLARIFY and second.reply != asked.reply
-    assert second.options and all(o.endswith("市") for o in second.options)
+    # 第一次办 is offered in several cities, so picking it by its number asks which city;
+    # its place in the list follows the ranking, so the number is looked up.
+    number = "一二三四五六"[asked.options.index("第一次办")]
+    picked = talk.say(f"第{number}个")
+    assert picked.action is ChatAction.CLARIFY and picked.reply != asked.reply
+    assert picked.options and all(o.endswith("市") for o in picked.options)
 
 
 def test_the_same_question_in_another_city_reuses_the_last_field(talk: Conversation) -> None:
@@ -250,6 +254,24 @@ def test_a_service_asked_about_where_the_catalogue_has_none_says_whose_guides_ex
     assert reply.action is ChatAction.CLARIFY
     assert "北京市" in reply.reply and reply.sources[0].type == "item"
     assert "广州市" in reply.options
+
+
+@pytest.mark.parametrize("mode", ["standard", "elder"])
+def test_picking_an_offered_region_answers_the_question_there(chat: ChatService, mode: str) -> None:
+    """The regions offered lead somewhere: picking one answers the fields first asked from
+    that region's guide, and a follow-up stays with the service."""
+    first = chat.reply(None, f"在北京办理{PASSPORT_GZ}需要什么材料", mode)
+    assert "广州市" in first.options and short_name(PASSPORT_GZ) in first.reply
+    picked = chat.reply(first.session_id, "广州市", mode)
+    assert "下线" not in picked.reply and picked.action is not ChatAction.HANDOFF
+    if picked.action is ChatAction.CLARIFY:  # Guangzhou has several variants: which one
+        first_time = picked.options[0]  # 第一次办
+        picked = chat.reply(first.session_id, first_time, mode)
+    assert picked.action is ChatAction.ANSWER, picked.reply
+    assert PASSPORT_GZ in {s.title for s in picked.sources}
+    more = chat.reply(first.session_id, "要多少钱", mode)
+    assert more.action is not ChatAction.HANDOFF and "下线" not in more.reply
+    assert PASSPORT_GZ in {s.title for s in more.sources} | {c.title for c in more.cards}
 
 
 def test_the_same_service_in_a_region_it_serves_is_answered(chat: ChatService) -> None:

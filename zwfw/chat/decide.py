@@ -73,6 +73,13 @@ class Decider:
             item, region = decision.elsewhere
             hotline = self.search.settings.hotline
             group = group_of(item, decision.items)
+            # Picking one of the offered regions continues with this service and the fields
+            # asked, as if that region had been named in the first place.
+            state.group, state.choices = [f"item:{i.id}" for i in group], {}
+            state.fields, state.topic = (
+                [f.value for f in fields],
+                base_name(item.catalog_name or item.name),
+            )
             found = replies.region_missing(state, group, region, hotline, elder)
             if found is not None:
                 return found

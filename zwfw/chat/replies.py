@@ -130,7 +130,7 @@ def region_missing(
         within(i.region_code, region) or i.region_code in ancestors(region) for i in items
     ):
         return None
-    name = short_name(items[0].catalog_name or items[0].name)
+    name = short_name(items[0].name)  # the cited item's own name, as on its card
     firsts: dict[str, Item] = {}
     for item in items:
         firsts.setdefault(item.region_name, item)
