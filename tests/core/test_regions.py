@@ -26,3 +26,22 @@ def test_an_unknown_region_is_a_clear_error() -> None:
 def test_the_most_specific_region_named_in_a_query_wins() -> None:
     assert find_in_text("广东 广州 护照加注") == "440100"
     assert find_in_text("护照加注") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("在长沙办护照要带什么", "430100"),  # a city outside the catalogue's own
+        ("郑州市的社保卡怎么补", "410100"),
+        ("北京路派出所办护照", None),  # a street named after a place
+        ("吉林大学毕业生翻译考试报名", None),  # a university
+        ("怎么选医保定点医院", None),  # 医保定点 holds 保定
+        ("往来台湾通行证签注", None),  # a document's name, not a place of service
+        ("辽宁朝阳市", "211300"),  # an everyday-word city only in full
+        ("朝阳区", None),
+    ],
+)
+def test_cities_of_the_whole_country_are_found_but_not_inside_other_names(
+    text: str, code: str | None
+) -> None:
+    assert find_in_text(text) == code

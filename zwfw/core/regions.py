@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from zwfw.core.divisions import CITIES, SPECIAL
 from zwfw.core.errors import InvalidQuery
 
 NATIONAL = "100000"
@@ -29,9 +30,25 @@ _CITIES = {
     "440303": "罗湖区", "440304": "福田区", "440305": "南山区", "330106": "西湖区",
 }  # fmt: skip
 
-NAMES: dict[str, str] = {NATIONAL: "全国", **_PROVINCES, **_CITIES}
-_SUFFIX = re.compile(r"(省|市|区|县|自治区|壮族自治区|回族自治区|维吾尔自治区)$")
-_BY_SHORT = {_SUFFIX.sub("", n): c for c, n in NAMES.items()} | {n: c for c, n in NAMES.items()}
+NAMES: dict[str, str] = {NATIONAL: "全国", **_PROVINCES, **SPECIAL, **CITIES, **_CITIES}
+_SUFFIX = re.compile(r"(省|市|区|县|自治区|壮族自治区|回族自治区|维吾尔自治区|特别行政区)$")
+# Cities whose short name is also an everyday word or another place (朝阳 is a district of
+# Beijing, 安康 a greeting, 白银 silver, 医保定点 holds 保定): named only in full (朝阳市).
+_FULL_NAME_ONLY = frozenset(
+    "朝阳 开封 来宾 白银 普洱 北海 大同 安康 长治 吉安 黄山 白山 金华 三沙 中卫 宁德 新余 "
+    "平凉 定西 永州 通化 太原 丽江 三明 安顺 宜春 黑河 辽源 四平 双鸭山 七台河 玉林 白城 "
+    "海东 山南 林芝 铜仁 荆门 随州 鹤壁 保定 日照 "
+    # and the places in document names: 港澳通行证, 往来台湾通行证 name no place of service
+    "香港 澳门 台湾".split()
+)
+_BY_SHORT = {
+    short: c
+    for c, n in NAMES.items()
+    if (short := _SUFFIX.sub("", n)) not in _FULL_NAME_ONLY or c in _CITIES
+} | {n: c for c, n in NAMES.items()}
+# A place name that qualifies a street, school or other institution names no region:
+# 北京路派出所 is in Guangzhou, 吉林大学 a university.
+_INSTITUTION = re.compile(r"(路|街|大道|大街|巷|大学|学院|小学|中学|医院|公园|广场|大厦|银行|站)")
 
 
 def name_of(code: str) -> str:
@@ -79,9 +96,20 @@ def find_span(text: str) -> tuple[str, str] | None:
     """(code, the words naming it) for the most specific region named in `text`."""
     best: tuple[int, int, str, str] | None = None
     for short, code in _BY_SHORT.items():
-        if len(short) >= 2 and short in text:
+        if len(short) >= 2 and _names(text, short):
             level = 0 if code.endswith("0000") else 1 if code.endswith("00") else 2
             rank = (level, len(short), code, short)
             if best is None or rank[:2] > best[:2]:
                 best = rank
     return (best[2], best[3]) if best else None
+
+
+def _names(text: str, place: str) -> bool:
+    """True when `place` occurs in `text` other than as the first word of a street's or an
+    institution's name."""
+    start = text.find(place)
+    while start >= 0:
+        if not _INSTITUTION.match(text, start + len(place)):
+            return True
+        start = text.find(place, start + 1)
+    return False
