@@ -62,6 +62,19 @@ def test_a_long_first_sentence_is_broken_at_a_comma() -> None:
     assert capped.replace("。", "").replace("，", "") == long.replace("。", "").replace("，", "")
 
 
+def test_a_long_sentence_without_a_comma_is_cut_between_words() -> None:
+    long = "您可以通过北京市婚姻登记预约系统网站和北京通微信公众号两种方式预约结婚登记服务。"
+    capped = cap_first_sentence(long)
+    first = capped.split("。")[0]
+    assert len(first) + 1 <= FIRST_SENTENCE_MAX and not first.endswith("预")
+    assert capped.replace("。", "") == long.replace("。", "")
+
+
+def test_a_slash_is_per_before_a_unit_and_or_between_alternatives() -> None:
+    assert plain("收费标准：10元/次，200元/平方米") == "收费标准：10元每次，200元每平方米"
+    assert plain("户口所在地/驻军所在地的派出所") == "户口所在地或驻军所在地的派出所"
+
+
 def test_a_list_becomes_spoken_sentences() -> None:
     text = for_elder("需要准备2项材料。", ["1. 居民身份证", "2. 户口簿"])
     assert text == "需要准备2项材料。第一，居民身份证；第二，户口簿。"

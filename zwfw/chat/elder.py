@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+import rjieba
+
 from zwfw.chat.spoken import speak_numbers
 from zwfw.chat.types import ChatReply
 
@@ -25,6 +27,14 @@ _TABLE_LINE = re.compile(r"^\s*\|.*$", re.M)
 _LIST_MARK = re.compile(r"^\s*(?:\d+[.、．]|[-*•])\s*", re.M)
 _SENTENCE_END = re.compile(r"[。！？!?]")
 _SOFT_BREAK = "，；、：,;:"
+# "/" is read 每 before a unit (20元/证, 3次/年) and 或 between alternatives
+# (户口所在地/驻军所在地).
+_UNITS = "|".join(
+    "平方米 立方米 公里 小时 公斤 千克 人次 证 件 次 人 年 月 日 "
+    "天 户 套 本 张 份 页 吨 亩 台 辆 个 米".split()
+)
+_PER = re.compile(rf"/(?=(?:{_UNITS})(?![\u4e00-\u9fff]))")
+_OR = re.compile(r"/")
 _ORDINALS = "一二三四五六七八九十"
 
 
@@ -42,7 +52,7 @@ def plain(text: str) -> str:
     while _PAREN.search(text):
         text = _PAREN.sub("", text)
     text = re.sub(r"(入口|网址|链接)[：:]\s*(?=[\n。]|$)", "", text)
-    return text.replace("/", "每")
+    return _OR.sub("或", _PER.sub("每", text))
 
 
 def enumerate_spoken(items: list[str]) -> str:
@@ -64,9 +74,21 @@ def cap_first_sentence(text: str, limit: int = FIRST_SENTENCE_MAX) -> str:
         return text
     window = text[: limit - 1]
     cut = max(window.rfind(c) for c in _SOFT_BREAK)
-    if cut <= 0:
-        return text[: limit - 1] + "。" + text[limit - 1 :]
+    if cut <= 0:  # no comma to turn into a full stop: end the sentence between two words
+        at = _word_boundary(text, limit - 1)
+        return text[:at] + "。" + text[at:]
     return text[:cut] + "。" + text[cut + 1 :]
+
+
+def _word_boundary(text: str, limit: int) -> int:
+    """The last position at most `limit` where a word ends, so a sentence is never cut
+    inside a word (…两种方式预。约结婚登记 read as nonsense); `limit` itself if none."""
+    ends, at = [], 0
+    for token in rjieba.cut(text[: limit + 8]):
+        at += len(token)
+        ends.append(at)
+    fitting = [end for end in ends if 0 < end <= limit]
+    return fitting[-1] if fitting else limit
 
 
 def for_elder(headline: str, details: list[str]) -> str:
