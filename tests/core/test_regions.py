@@ -39,6 +39,8 @@ def test_the_most_specific_region_named_in_a_query_wins() -> None:
         ("往来台湾通行证签注", None),  # a document's name, not a place of service
         ("辽宁朝阳市", "211300"),  # an everyday-word city only in full
         ("朝阳区", None),
+        ("国产普通化装品备案", None),  # 普通化装品 holds 通化
+        ("全国大学英语四六级考试成绩查询", "100000"),  # 全国 is never a street's name
     ],
 )
 def test_cities_of_the_whole_country_are_found_but_not_inside_other_names(

@@ -1,9 +1,20 @@
-"""Prefecture-level cities of GB/T 2260, for telling a region a citizen names from the
+"""Provinces and prefecture-level cities of GB/T 2260, for telling a region a citizen names from the
 catalogue's own. A provincial catalogue holds its own cities; a citizen in Guangdong may ask
 about 长沙 or 郑州, and without them such a question was answered from Guangzhou's guide.
 Generated once from the adcodes table of the MIT-licensed `cpca` package (0.5.5)."""
 
 from __future__ import annotations
+
+PROVINCES = {
+    "110000": "北京市", "120000": "天津市", "130000": "河北省", "140000": "山西省",
+    "150000": "内蒙古自治区", "210000": "辽宁省", "220000": "吉林省", "230000": "黑龙江省",
+    "310000": "上海市", "320000": "江苏省", "330000": "浙江省", "340000": "安徽省",
+    "350000": "福建省", "360000": "江西省", "370000": "山东省", "410000": "河南省",
+    "420000": "湖北省", "430000": "湖南省", "440000": "广东省", "450000": "广西壮族自治区",
+    "460000": "海南省", "500000": "重庆市", "510000": "四川省", "520000": "贵州省",
+    "530000": "云南省", "540000": "西藏自治区", "610000": "陕西省", "620000": "甘肃省",
+    "630000": "青海省", "640000": "宁夏回族自治区", "650000": "新疆维吾尔自治区",
+}  # fmt: skip
 
 CITIES = {
     "130100": "石家庄市", "130200": "唐山市", "130300": "秦皇岛市", "130400": "邯郸市",

@@ -4,47 +4,31 @@ from __future__ import annotations
 
 import re
 
-from zwfw.core.divisions import CITIES, SPECIAL
+from zwfw.core.divisions import CITIES, PROVINCES, SPECIAL
 from zwfw.core.errors import InvalidQuery
 
 NATIONAL = "100000"
 
-_PROVINCES = {
-    "110000": "北京市", "120000": "天津市", "130000": "河北省", "140000": "山西省",
-    "150000": "内蒙古自治区", "210000": "辽宁省", "220000": "吉林省", "230000": "黑龙江省",
-    "310000": "上海市", "320000": "江苏省", "330000": "浙江省", "340000": "安徽省",
-    "350000": "福建省", "360000": "江西省", "370000": "山东省", "410000": "河南省",
-    "420000": "湖北省", "430000": "湖南省", "440000": "广东省", "450000": "广西壮族自治区",
-    "460000": "海南省", "500000": "重庆市", "510000": "四川省", "520000": "贵州省",
-    "530000": "云南省", "540000": "西藏自治区", "610000": "陕西省", "620000": "甘肃省",
-    "630000": "青海省", "640000": "宁夏回族自治区", "650000": "新疆维吾尔自治区",
-}  # fmt: skip
 
-_CITIES = {
-    "440100": "广州市", "440300": "深圳市", "440400": "珠海市", "440600": "佛山市",
-    "441900": "东莞市", "442000": "中山市", "440500": "汕头市", "440700": "江门市",
-    "440800": "湛江市", "441300": "惠州市", "330100": "杭州市", "330200": "宁波市",
-    "330300": "温州市", "320100": "南京市", "320500": "苏州市", "370200": "青岛市",
-    "420100": "武汉市", "510100": "成都市", "610100": "西安市", "350200": "厦门市",
+# The districts of the demo catalogue's cities (the cities themselves are in `divisions`).
+_DISTRICTS = {
     "440103": "荔湾区", "440104": "越秀区", "440106": "天河区", "440111": "白云区",
     "440303": "罗湖区", "440304": "福田区", "440305": "南山区", "330106": "西湖区",
 }  # fmt: skip
 
-NAMES: dict[str, str] = {NATIONAL: "全国", **_PROVINCES, **SPECIAL, **CITIES, **_CITIES}
+NAMES: dict[str, str] = {NATIONAL: "全国", **PROVINCES, **SPECIAL, **CITIES, **_DISTRICTS}
 _SUFFIX = re.compile(r"(省|市|区|县|自治区|壮族自治区|回族自治区|维吾尔自治区|特别行政区)$")
 # Cities whose short name is also an everyday word or another place (朝阳 is a district of
-# Beijing, 安康 a greeting, 白银 silver, 医保定点 holds 保定): named only in full (朝阳市).
+# Beijing, 安康 a greeting, 白银 silver; 医保定点 holds 保定, 普通化装品 通化, 三明治 三明):
+# named only in full (朝阳市).
 _FULL_NAME_ONLY = frozenset(
-    "朝阳 开封 来宾 白银 普洱 北海 大同 安康 长治 吉安 黄山 白山 金华 三沙 中卫 宁德 新余 "
-    "平凉 定西 永州 通化 太原 丽江 三明 安顺 宜春 黑河 辽源 四平 双鸭山 七台河 玉林 白城 "
-    "海东 山南 林芝 铜仁 荆门 随州 鹤壁 保定 日照 "
+    "朝阳 开封 来宾 白银 普洱 北海 大同 安康 长治 吉安 黄山 白山 金华 三沙 中卫 宁德 四平 "
+    "玉林 白城 海东 山南 保定 日照 通化 三明 "
     # and the places in document names: 港澳通行证, 往来台湾通行证 name no place of service
     "香港 澳门 台湾".split()
 )
 _BY_SHORT = {
-    short: c
-    for c, n in NAMES.items()
-    if (short := _SUFFIX.sub("", n)) not in _FULL_NAME_ONLY or c in _CITIES
+    short: c for c, n in NAMES.items() if (short := _SUFFIX.sub("", n)) not in _FULL_NAME_ONLY
 } | {n: c for c, n in NAMES.items()}
 # A place name that qualifies a street, school or other institution names no region:
 # 北京路派出所 is in Guangzhou, 吉林大学 a university.
@@ -96,7 +80,7 @@ def find_span(text: str) -> tuple[str, str] | None:
     """(code, the words naming it) for the most specific region named in `text`."""
     best: tuple[int, int, str, str] | None = None
     for short, code in _BY_SHORT.items():
-        if len(short) >= 2 and _names(text, short):
+        if len(short) >= 2 and (short in text if code == NATIONAL else _names(text, short)):
             level = 0 if code.endswith("0000") else 1 if code.endswith("00") else 2
             rank = (level, len(short), code, short)
             if best is None or rank[:2] > best[:2]:
