@@ -75,11 +75,8 @@ class Decider:
             group = group_of(item, decision.items)
             # Picking one of the offered regions continues with this service and the fields
             # asked, as if that region had been named in the first place.
-            state.group, state.choices = [f"item:{i.id}" for i in group], {}
-            state.fields, state.topic = (
-                [f.value for f in fields],
-                base_name(item.catalog_name or item.name),
-            )
+            _hold(state, item, group)
+            state.fields = [f.value for f in fields]
             found = replies.region_missing(state, group, region, hotline, elder)
             if found is not None:
                 return found
@@ -133,10 +130,7 @@ class Decider:
         assert item is not None
         key = group_key(item)
         group = group_of(item, decision.items)
-        keys = [f"item:{i.id}" for i in group]
-        if set(keys) != set(state.group):
-            state.group, state.choices = keys, {}
-        state.topic = base_name(item.catalog_name or item.name)
+        keys = _hold(state, item, group)
         if not fields:  # the reply names this service: follow-ups are about it
             state.keys, state.fields = keys, []
             state.choices = {"name": base_name(item.name)}
@@ -150,3 +144,13 @@ class Decider:
         if item.id not in {s.id for s in turn.sources}:
             turn.sources = [item_source(item), *turn.sources]
         return turn
+
+
+def _hold(state: SessionState, item: Item, group: list[Item]) -> list[str]:
+    """Make `item`'s group the subject of the conversation (its keys, returned); the choices
+    made so far are kept only while the group is the same."""
+    keys = [f"item:{i.id}" for i in group]
+    if set(keys) != set(state.group):
+        state.group, state.choices = keys, {}
+    state.topic = base_name(item.catalog_name or item.name)
+    return keys

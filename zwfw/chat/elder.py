@@ -34,7 +34,6 @@ _UNITS = "|".join(
     "天 户 套 本 张 份 页 吨 亩 台 辆 个 米".split()
 )
 _PER = re.compile(rf"/(?=(?:{_UNITS})(?![\u4e00-\u9fff]))")
-_OR = re.compile(r"/")
 _ORDINALS = "一二三四五六七八九十"
 
 
@@ -52,7 +51,7 @@ def plain(text: str) -> str:
     while _PAREN.search(text):
         text = _PAREN.sub("", text)
     text = re.sub(r"(入口|网址|链接)[：:]\s*(?=[\n。]|$)", "", text)
-    return _OR.sub("或", _PER.sub("每", text))
+    return _PER.sub("每", text).replace("/", "或")
 
 
 def enumerate_spoken(items: list[str]) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 from rapidfuzz.distance import Levenshtein
@@ -35,8 +36,6 @@ class Vocabulary:
     bigrams: set[str] = field(default_factory=set)  # every hanzi bigram in any title
     # word → sorted title numbers (int32; views of the build's mapped file when stored)
     postings: dict[str, np.ndarray] = field(default_factory=dict)
-    _deletions: dict[str, list[str]] | None = field(default=None, repr=False, compare=False)
-    _key_order: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def build(
@@ -101,20 +100,23 @@ class Vocabulary:
         window at 7k keys, and a 40-character citizen sentence has dozens of unknown windows:
         the keys are found instead through their one-deletion variants (SymSpell), built on
         first use (0.1 s for 7k keys), and only those few are checked."""
-        if self._deletions is None:
-            deletions: dict[str, list[str]] = defaultdict(list)
-            for key in self.by_pinyin:
-                for variant in _deletions(key):
-                    deletions[variant].append(key)
-            self._deletions = dict(deletions)
-            self._key_order = {key: n for n, key in enumerate(self.by_pinyin)}
-        found = {sound} if sound in self.by_pinyin else set()
+        deletions, order = self._pinyin_deletions
+        found: set[str] = set()
         for variant in (sound, *_deletions(sound)):
             if variant in self.by_pinyin:
                 found.add(variant)
-            found.update(self._deletions.get(variant, ()))
+            found.update(deletions.get(variant, ()))
         near = [key for key in found if Levenshtein.distance(key, sound, score_cutoff=1) <= 1]
-        return sorted(near, key=self._key_order.__getitem__)  # the keys' own order, as a scan
+        return sorted(near, key=order.__getitem__)  # the keys' own order, as a scan would
+
+    @cached_property
+    def _pinyin_deletions(self) -> tuple[dict[str, list[str]], dict[str, int]]:
+        """Each one-deletion variant → the keys it comes from; and each key's position."""
+        deletions: dict[str, list[str]] = defaultdict(list)
+        for key in self.by_pinyin:
+            for variant in _deletions(key):
+                deletions[variant].append(key)
+        return dict(deletions), {key: n for n, key in enumerate(self.by_pinyin)}
 
     def known(self, text: str) -> bool:
         """True when `text` is a word, or every bigram of it occurs in some title."""
