@@ -90,6 +90,11 @@ class LexicalSettings(_Group):
     es_bulk_retries: int = Field(3, ge=0, le=10)
     # tantivy writer heap; 50 MB is tantivy's recommended minimum for a single-threaded writer.
     writer_heap_bytes: int = Field(64_000_000, ge=15_000_000)
+    # Embedded backend: a term of a score-only clause (single characters) held by more than
+    # this share of documents is left out of the query. Such terms add little BM25 (low IDF)
+    # and cost the most: tantivy scores their long postings on every match, most of a long
+    # query's time on a large catalogue (docs/search.md). 1 keeps every term.
+    optional_df_cutoff: float = Field(0.02, gt=0, le=1)
 
     @model_validator(mode="after")
     def _es_url_usable(self) -> LexicalSettings:

@@ -17,6 +17,10 @@ from zwfw.core.errors import BackendUnavailable
 from zwfw.search.fields import FILTER_FIELDS, TEXT_FIELDS, IndexDoc
 from zwfw.search.lexical.protocol import LexicalHit, LexicalQuery
 
+# Postings this short are cheap to score whatever their share: on a small catalogue the
+# df cutoff leaves every term in (a 0.2-document cutoff on 10 items would drop them all).
+CHEAP_POSTINGS = 1_000
+
 
 def _schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
@@ -31,13 +35,20 @@ def _schema() -> tantivy.Schema:
 class TantivyIndex:
     """One tantivy index directory. A single writer lives here; readers reload on commit."""
 
-    def __init__(self, path: Path, heap_bytes: int = 64_000_000) -> None:
+    def __init__(
+        self,
+        path: Path,
+        heap_bytes: int = 64_000_000,
+        optional_df_cutoff: float = 1.0,
+        cheap_postings: int = CHEAP_POSTINGS,
+    ) -> None:
         path.mkdir(parents=True, exist_ok=True)
         try:
             self._index = tantivy.Index(_schema(), path=str(path), reuse=True)
         except ValueError as exc:
             raise BackendUnavailable(f"cannot open tantivy index at {path}: {exc}") from exc
         self._heap = heap_bytes
+        self._cutoff, self._cheap = optional_df_cutoff, cheap_postings
         self._writer: tantivy.IndexWriter | None = None
         self._lock = threading.Lock()
         self._index.reload()
@@ -89,24 +100,28 @@ class TantivyIndex:
                 self._writer = None
 
     def search(self, query: LexicalQuery) -> list[LexicalHit]:
-        tq = self._to_tantivy(query)
+        searcher = self._index.searcher()
+        tq = self._to_tantivy(query, searcher)
         if tq is None:
             return []
-        searcher = self._index.searcher()
         result = searcher.search(tq, limit=query.limit)
         return [
             LexicalHit(key=searcher.doc(addr)["key"][0], score=float(score))
             for score, addr in result.hits
         ]
 
-    def _to_tantivy(self, query: LexicalQuery) -> tantivy.Query | None:
+    def _to_tantivy(
+        self, query: LexicalQuery, searcher: tantivy.Searcher
+    ) -> tantivy.Query | None:
         schema = self._index.schema
         required: list[tuple[tantivy.Occur, tantivy.Query]] = []
         optional: list[tuple[tantivy.Occur, tantivy.Query]] = []
+        most = max(self._cutoff * searcher.num_docs, self._cheap)
         for clause in query.clauses:
             terms = [
                 tantivy.Query.term_query(schema, clause.field, t)
                 for t in dict.fromkeys(clause.terms)
+                if clause.required or searcher.doc_freq(clause.field, t) <= most
             ]
             if not terms:
                 continue

@@ -15,7 +15,11 @@ def create_lexical(settings: LexicalSettings, build_dir: Path) -> LexicalIndex:
     if settings.backend is LexicalBackend.EMBEDDED:
         from zwfw.search.lexical.embedded import TantivyIndex
 
-        return TantivyIndex(build_dir / "lexical", heap_bytes=settings.writer_heap_bytes)
+        return TantivyIndex(
+            build_dir / "lexical",
+            heap_bytes=settings.writer_heap_bytes,
+            optional_df_cutoff=settings.optional_df_cutoff,
+        )
     if not settings.es_url:
         raise ConfigError(
             "ZWFW_LEXICAL__ES_URL is required when the lexical backend is elasticsearch"
