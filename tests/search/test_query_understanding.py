@@ -219,3 +219,11 @@ def test_a_titles_only_query_drops_exactly_the_body_clauses(segmenter: Segmenter
     titles = lexical_query(q, {}, 10, titles_only=True)
     assert any(c.field == "body_grams" for c in full.clauses)
     assert titles.clauses == tuple(c for c in full.clauses if c.field != "body_grams")
+
+
+def test_a_window_sounds_as_its_sentence_reads_it(segmenter: Segmenter) -> None:
+    """行道 alone reads hang dao (航道); inside 人行道 it is xing dao and no typo: each window's
+    sound is cut from the reading of the whole run, which is also one pypinyin call, not one
+    per window."""
+    vocab = Vocabulary.build(["航道整治工程审批", "人行横道设置"], segmenter)
+    assert understand("人行道上停满了车", vocab).rewrites == ()

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from zwfw.models import joined
-from zwfw.models.pinyin import split_syllables
+from zwfw.models.pinyin import split_syllables, syllables
 from zwfw.models.segment import STOPWORDS
 from zwfw.search.vocab import Vocabulary
 
@@ -107,13 +107,20 @@ def _pinyin_words(token: str, vocab: Vocabulary) -> list[str] | None:
 
 def _typos(run: str, vocab: Vocabulary) -> list[Rewrite]:
     out: list[Rewrite] = []
+    # The run is read once, with its phrases, and each window's sound cut from that reading:
+    # pypinyin costs about 80 µs a call, and a citizen's sentence has dozens of unknown
+    # windows (5 ms a query). Falls back to reading each window when the run's reading is
+    # not one syllable per character.
+    reading = syllables(run)
+    aligned = len(reading) == len(run)
     i = 0
     while i < len(run) - 1:
         for size in (4, 3, 2):
             window = run[i : i + size]
             if len(window) < size or vocab.known(window) or window in STOPWORDS:
                 continue
-            fix = _correct(window, vocab)
+            sound = "".join(reading[i : i + size]) if aligned else joined(window)
+            fix = _correct(window, sound, vocab)
             if fix:
                 out.append(fix)
                 i += size - 1
@@ -122,11 +129,10 @@ def _typos(run: str, vocab: Vocabulary) -> list[Rewrite]:
     return out
 
 
-def _correct(window: str, vocab: Vocabulary) -> Rewrite | None:
+def _correct(window: str, sound: str, vocab: Vocabulary) -> Rewrite | None:
     """A catalogue word that sounds the same (or one pinyin edit away) and differs in one
     character (two for windows of four)."""
     limit = 1 if len(window) <= 3 else 2
-    sound = joined(window)
     same = [w for w in vocab.by_pinyin.get(sound, []) if _diff(w, window) <= limit]
     if same:
         confident = len(same) == 1 or vocab.df[same[0]] >= 3 * vocab.df[same[1]]
