@@ -48,10 +48,14 @@ def test_a_common_score_only_term_leaves_the_query(tmp_path: Path) -> None:
         assert _scores(cut, _query("证", "补")) == _scores(kept, _query("补"))
         assert _scores(cut, _query("证", "补")) != _scores(kept, _query("证", "补"))
         # The matches themselves never change: only required clauses make a match.
-        assert set(_scores(cut, _query("证"))) == set(_scores(kept, _query("证"))) == {
-            "item:a",
-            "item:b",
-        }
+        assert (
+            set(_scores(cut, _query("证")))
+            == set(_scores(kept, _query("证")))
+            == {
+                "item:a",
+                "item:b",
+            }
+        )
     finally:
         cut.close()
         kept.close()

@@ -110,9 +110,7 @@ class TantivyIndex:
             for score, addr in result.hits
         ]
 
-    def _to_tantivy(
-        self, query: LexicalQuery, searcher: tantivy.Searcher
-    ) -> tantivy.Query | None:
+    def _to_tantivy(self, query: LexicalQuery, searcher: tantivy.Searcher) -> tantivy.Query | None:
         schema = self._index.schema
         required: list[tuple[tantivy.Occur, tantivy.Query]] = []
         optional: list[tuple[tantivy.Occur, tantivy.Query]] = []
