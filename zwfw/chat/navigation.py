@@ -11,7 +11,7 @@ from zwfw.chat.elder import enumerate_spoken, short_name
 from zwfw.chat.spoken import cardinal
 from zwfw.chat.types import ChatAction, ChatReply, app_card, item_card
 from zwfw.chat.variants import group_key
-from zwfw.core.records import App, DocKind, Item
+from zwfw.core.records import App, DocKind, Item, doc_key
 from zwfw.core.regions import within
 from zwfw.search import Candidate, SearchFilters, SearchService
 
@@ -43,12 +43,20 @@ def suggest_services(search: SearchService, text: str, region: str | None) -> li
 
 
 def suggest_apps(search: SearchService, text: str, items: list[Item]) -> list[App]:
-    """Apps that handle the suggested items, else apps matching the need itself."""
+    """Apps that handle the suggested items, then apps that handle another region's variant
+    of them (a provincial app for the service; which variant came first is a near tie of
+    scores), else apps matching the need itself."""
     q = search.analyze(text)
     found = search.retrieve(q, SearchFilters(kinds=(DocKind.APP,)), 20)
     ids = {i.id for i in items}
     apps = [c.record for c in found if isinstance(c.record, App)]
     linked = [a for a in apps if ids & set(a.item_ids)]
+    groups = {group_key(i) for i in items}
+    handled = search.index.docs.get(
+        [doc_key(DocKind.ITEM.value, i) for a in apps if a not in linked for i in a.item_ids]
+    )
+    variant_ids = {r.id for r in handled.values() if isinstance(r, Item) and group_key(r) in groups}
+    linked += [a for a in apps if a not in linked and variant_ids & set(a.item_ids)]
     vouched = [c.record for c in _vouched(found, search.settings.vector_min_score)]
     return (linked or [a for a in vouched if isinstance(a, App)])[:MAX_APPS]
 
