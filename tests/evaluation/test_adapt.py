@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 
-from zwfw.evaluation.adapt import Catalogue, crossval_dense, folds_of
-from zwfw.models.adapter import Batch, QueryAdapter
+from zwfw.core.records import Item
+from zwfw.core.settings import EncoderSettings
+from zwfw.evaluation.adapt import Catalogue, crossval_dense, fit_query_adapter, folds_of
+from zwfw.models.adapter import AdaptedEncoder, Batch, QueryAdapter
+from zwfw.models.encoders import create_encoder
+from zwfw.runtime import Runtime
 from zwfw.search.fitting import Labelled
 
 
@@ -43,3 +48,17 @@ def test_every_query_is_scored_by_an_adapter_fitted_without_it() -> None:
     table = crossval_dense([_catalogue()], queries, vectors, 3, fitter)[0]
     assert fitted_on == [6, 6, 6]  # one fit per fold, never on the fold it scores
     assert table["e5"]["overall"]["ndcg@10"] == table["adapted"]["overall"]["ndcg@10"] == 1.0
+
+
+def test_fit_adapter_over_a_real_index_writes_an_adapter_the_encoder_settings_load(
+    demo_runtime: Runtime, tmp_path: Path
+) -> None:
+    items = [r for r in demo_runtime.search.index.docs.iter_all() if isinstance(r, Item)][:12]
+    queries = [Labelled(f"q{n}", r.name, "official", {r.id: 2}) for n, r in enumerate(items)]
+    out = tmp_path / "adapter.npy"
+    report = fit_query_adapter([demo_runtime.search], queries, out, folds=3)
+    assert "dense alone, 3-fold, index 0" in report and out.exists()
+    settings = EncoderSettings(query_adapter_path=out, query_cache_size=0)
+    adapted = create_encoder(settings).inner
+    assert isinstance(adapted, AdaptedEncoder)
+    assert np.allclose(np.linalg.norm(adapted.encode_queries(["户口迁移"]), axis=1), 1.0, atol=1e-5)
