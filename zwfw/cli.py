@@ -259,6 +259,34 @@ def fit(
     typer.echo(report)
 
 
+@app.command("fit-adapter")
+def fit_adapter_command(
+    index_dir: IndexDir = None,
+    queries: Annotated[
+        list[Path] | None, typer.Option(help="labelled item queries (items_dev format)")
+    ] = None,
+    also: Annotated[
+        list[Path] | None, typer.Option(help="other indexes of the catalogue (e.g. thin)")
+    ] = None,
+    out: Annotated[Path, typer.Option(help="where to write the adapter")] = Path("adapter.npy"),
+    folds: Annotated[int, typer.Option(help="report k-fold dense figures; 0: skip")] = 0,
+    penalty: Annotated[float, typer.Option(help="L2 weight on W − I")] = 0.3,
+) -> None:
+    """Fit the query-side adapter on the e5 vectors (docs/fusion.md), for
+    ZWFW_ENCODER__QUERY_ADAPTER_PATH."""
+    from zwfw.evaluation import labelled, read_jsonl
+    from zwfw.evaluation.adapt import fit_query_adapter
+    from zwfw.runtime import load_runtime
+
+    try:
+        searches = [load_runtime(_settings(p)).search for p in [index_dir, *(also or [])]]
+        rows = [row for path in queries or [] for row in read_jsonl(path)]
+        report = fit_query_adapter(searches, labelled(rows), out, folds, {"penalty": penalty})
+    except ZwfwError as exc:
+        raise _fail(exc) from exc
+    typer.echo(report)
+
+
 @app.command("fit-qa")
 def fit_qa(
     index_dir: IndexDir = None,

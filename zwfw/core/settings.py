@@ -65,6 +65,10 @@ class EncoderSettings(_Group):
     # Query vectors of frequent queries are cached: encoding dominates hybrid latency (~20 ms).
     query_cache_size: int = Field(4096, ge=0)
     threads: int | None = Field(None, ge=1)
+    # A query-side adapter on the encoder's query vectors, written by `zwfw fit-adapter`
+    # (models.adapter). Unset: none. None is shipped: it improved e5's list but not the fused
+    # one (docs/fusion.md, "Tried and not shipped"). Passages and built indexes are unchanged.
+    query_adapter_path: Path | None = None
 
     @model_validator(mode="after")
     def _path_needed(self) -> EncoderSettings:

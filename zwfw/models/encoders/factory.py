@@ -30,4 +30,8 @@ def create_encoder(settings: EncoderSettings) -> CachedEncoder:
             passage_prefix=settings.passage_prefix,
             batch_size=settings.batch_size,
         )
+    if settings.query_adapter_path is not None:
+        from zwfw.models.adapter import AdaptedEncoder, QueryAdapter
+
+        inner = AdaptedEncoder(inner, QueryAdapter.load(settings.query_adapter_path, inner.dim))
     return CachedEncoder(inner, size=settings.query_cache_size)
