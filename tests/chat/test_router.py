@@ -92,3 +92,24 @@ def test_elderly_mode_gets_the_same_routing_and_keeps_its_rules(elder: Conversat
     about = elder.say("第一个")
     first = about.reply.split("。")[0]
     assert len(first) <= 40 and "http" not in about.reply
+
+
+def test_a_region_picked_after_a_place_question_answers_the_place(talk: Conversation) -> None:
+    # 资格 in the service's name asks for no conditions: the field first asked (办理地点)
+    # is answered once the citizen picks one of the regions there are.
+    asked = talk.say("领取社会保险待遇资格认证，湖南省哪里可以办？")
+    assert asked.action is ChatAction.CLARIFY and "没有湖南省" in asked.reply
+    assert "广东省" in asked.options
+    picked = talk.say("广东省")
+    assert picked.action is ChatAction.ANSWER and "办理地点" in picked.reply
+    assert "申请条件" not in picked.reply
+
+
+def test_after_a_lookup_faq_a_follow_up_is_about_its_subject_not_a_lookup(
+    talk: Conversation,
+) -> None:
+    answered = talk.say("杭州怎么查身份证办好了没有？")
+    assert answered.action is ChatAction.ANSWER and answered.sources[0].type == "faq"
+    follow = talk.say("补办要带什么材料")
+    titles = [s.title for s in follow.sources] + [c.title for c in follow.cards]
+    assert titles and all("身份证" in t and "查询" not in t for t in titles), titles

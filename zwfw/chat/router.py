@@ -149,7 +149,7 @@ class TurnRouter:
         (answer or clarify), never after it chose to hand off.
 
         The options are about what the message names: offers that hold its subject come
-        first, and QA's next candidates (`deeper`) that hold it join them. 身份证怎么补办
+        first, and QA's next candidates (`deeper`) that hold it follow them. 身份证怎么补办
         offered 产权证平面图丢失，怎么补办？ and 如何办理补考？ (close by cosine, both 补办)
         before the entries about 身份证 QA ranked fourth and fifth. Among those, progress
         lookups come last unless the message asks about progress (as in search and
@@ -167,18 +167,22 @@ class TurnRouter:
             for s in result.suggestions
             if faq_offered and s.score >= item_floor
         ]
-        offers += [
+        extra = [
             Offer(f"faq:{c.record.id}", c.record.title, c.vector_score)
             for c in deeper
             if faq_offered and c.vector_score >= item_floor and subject.holds(c.record.title)
         ]
         lookups = not subject.lookup  # to come last
-        offers.sort(
+        # Holders first (the deeper entries after those QA and search offered), then the rest.
+        rank = {o.key: i for i, o in enumerate(extra)}
+        offers = sorted(
+            [*offers, *extra],
             key=lambda o: (
                 not subject.holds(o.label),
+                o.key in rank,
                 lookups and PROGRESS_ITEM.search(o.label) is not None,
                 -o.score,
-            )
+            ),
         )
         seen: set[str] = set()
         unique = []
