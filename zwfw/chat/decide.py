@@ -99,6 +99,7 @@ class Decider:
             ranked = [] if decision.weak else decision.items  # noise is not shown as cards
             return self.choose(state, decision.offers, elder, ranked)
         nearest = decision.items[:3] if decision.items else self.nearest(text)
+        state.topic = topic_of(text) or text  # "要带什么材料" next is still about this
         return replies.no_match(nearest, self.search.settings.hotline, elder)
 
     def choose(

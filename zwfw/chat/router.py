@@ -26,6 +26,7 @@ from zwfw.nav import weak
 from zwfw.qa import Action, QaResult, QaService
 from zwfw.qa.service import Match
 from zwfw.search import Candidate, SearchFilters, SearchService
+from zwfw.search.query import AnalyzedQuery
 from zwfw.search.service import PROGRESS_ITEM
 
 _ITEMS = SearchFilters(kinds=(DocKind.ITEM,))
@@ -83,13 +84,18 @@ class TurnRouter:
 
     def item_candidates(self, text: str) -> list[Candidate]:
         """Item candidates as `/v1/search` ranks them (its first stage, before fallbacks)."""
-        q = self.search.analyze(text)
+        return self._candidates(self.search.analyze(text))
+
+    def _candidates(self, q: AnalyzedQuery) -> list[Candidate]:
         floor = self.search.settings.vector_min_score
         return self.search.retrieve(q, _ITEMS, _POOL, vector_floor=floor)
 
-    def confident(self, text: str) -> tuple[Item | None, list[Candidate]]:
-        found = self.item_candidates(text)
-        return confident_item(found, text, self.item_min_cosine), found
+    def confident(self, text: str) -> tuple[Item | None, list[Candidate], str]:
+        """The confident item, the candidates, and the text as analysed (pinyin rewritten:
+        jindu chaxun asks about progress)."""
+        q = self.search.analyze(text)
+        found = self._candidates(q)
+        return confident_item(found, text, self.item_min_cosine, q.text), found, q.text
 
     def decide(
         self,
@@ -104,14 +110,16 @@ class TurnRouter:
         for "…能网上办吗"), tried when the whole message names no item confidently."""
         match = self.qa.match(qa_text or text, today)
         result = self.qa.decide(match)  # what QaService.ask answers
-        item, found = self.confident(text)
+        item, found, analysed = self.confident(text)
         if item is None and subject and subject != text:
-            item, by_subject = self.confident(subject)
+            item, by_subject, _ = self.confident(subject)
             found = by_subject if item is not None else found
         items = [c.record for c in found if isinstance(c.record, Item)]
         about = Subject.of(match.query)
         offers = self._offers(found, result, about, _deeper(match, result))
-        evident = evident_item(found, text, self.item_min_cosine) if item is None else None
+        evident = (
+            evident_item(found, text, self.item_min_cosine, analysed) if item is None else None
+        )
         region = foreign_region(evident, text) if evident is not None else None
         elsewhere = (evident, region) if evident is not None and region else None
         # Noise is not offered as if it were a match: with weak item candidates only the
