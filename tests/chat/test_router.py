@@ -113,3 +113,11 @@ def test_after_a_lookup_faq_a_follow_up_is_about_its_subject_not_a_lookup(
     follow = talk.say("补办要带什么材料")
     titles = [s.title for s in follow.sources] + [c.title for c in follow.cards]
     assert titles and all("身份证" in t and "查询" not in t for t in titles), titles
+
+
+def test_a_field_question_after_no_match_is_still_about_that_need(talk: Conversation) -> None:
+    first = talk.say("渔船登记")
+    assert first.action is ChatAction.HANDOFF
+    follow = talk.say("要带什么材料")
+    # Not "请问您想问哪一项业务？": the need was said, and it is still not in the catalogue.
+    assert follow.action is ChatAction.HANDOFF and "12345" in follow.reply
