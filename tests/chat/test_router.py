@@ -5,9 +5,11 @@ follow-up after a FAQ answer keeps its subject."""
 from __future__ import annotations
 
 from chat.conftest import Conversation
-from zwfw.chat import ChatAction
+from zwfw.chat import ChatAction, create_chat_service
 from zwfw.core.records import Item
+from zwfw.nav import create_nav_service
 from zwfw.runtime import Runtime
+from zwfw.storage import Storage
 
 
 def test_a_clarification_lists_its_items_as_cards_with_ids_and_names_them(
@@ -121,3 +123,25 @@ def test_a_field_question_after_no_match_is_still_about_that_need(talk: Conversa
     follow = talk.say("要带什么材料")
     # Not "请问您想问哪一项业务？": the need was said, and it is still not in the catalogue.
     assert follow.action is ChatAction.HANDOFF and "12345" in follow.reply
+
+
+def test_none_of_these_after_a_keyword_pages_to_titles_holding_it(talk: Conversation) -> None:
+    # 驾驶证 covers little of any long title, but 机动车驾驶证补领 holds all of it.
+    first = talk.say("驾驶证")
+    assert first.action is ChatAction.CLARIFY
+    after = talk.say("都不是")
+    assert after.action is ChatAction.CLARIFY
+    named = [o for o in after.options if o != "都不是"]
+    assert named and not set(named) & set(first.options)
+    assert any("驾驶" in o for o in named)
+
+
+def test_a_city_navigation_has_no_option_for_is_said_before_asking_again(
+    demo_runtime: Runtime, sqlite_storage: Storage
+) -> None:
+    nav = create_nav_service(sqlite_storage, demo_runtime.search)
+    talk = Conversation(create_chat_service(None, demo_runtime.search, demo_runtime.qa, nav=nav))
+    asked = talk.say("我要领失业保险金")
+    assert asked.action is ChatAction.NAVIGATE and asked.options
+    again = talk.say("长沙")
+    assert again.reply.startswith("没有找到长沙市专门的办理事项") and again.options

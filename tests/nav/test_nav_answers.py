@@ -25,8 +25,6 @@ def _opts(*labels: str, values: dict[str, set[str]] | None = None) -> list[Optio
         pytest.param("老外", ("个人", "外国人"), "外国人", id="synonym-foreigner"),
         pytest.param("广州", ("广东省", "广州市", "深圳市"), "广州市", id="region-short"),
         pytest.param("在深圳办", ("广州", "深圳"), "深圳", id="region-sentence"),
-        # No option of 深圳's own: the province's items serve it.
-        pytest.param("深圳", ("广东省广州市", "广东省", "都不是"), "广东省", id="region-province"),
         pytest.param("證件丟了", ("首次", "补领", "换领"), "补领", id="traditional-variant"),
         pytest.param("都不是", ("补领", "换领", "其他"), "其他", id="none-of-these"),
     ],
@@ -56,8 +54,3 @@ def test_not_knowing_is_a_skip_not_a_choice() -> None:
 def test_an_unrelated_answer_is_not_understood() -> None:
     assert not match_answer("今天天气不错", _opts("个人", "企业")).understood
     assert not match_answer("第五个", _opts("个人", "企业")).understood
-
-
-def test_a_city_of_another_province_picks_no_region_option() -> None:
-    got = match_answer("长沙", _opts("广东省广州市", "广东省", "都不是"))
-    assert got.option is None

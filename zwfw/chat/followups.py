@@ -60,9 +60,10 @@ class FollowUps:
         state.region = region
         turn = self.decider.decide(state, topic, [], elder, None, avoid=state.answered)
         items = self.guide.load([f"item:{c.id}" for c in turn.cards if c.type == "item"])
-        if turn.action is ChatAction.CLARIFY and not any(
-            within(i.region_code, region) for i in items
-        ):
+        # A question back (a choice, or navigation's next question) that offers nothing of
+        # that city says so first, instead of asking again as if the city were not heard.
+        asking = turn.action in (ChatAction.CLARIFY, ChatAction.NAVIGATE) and turn.options
+        if asking and not any(within(i.region_code, region) for i in items):
             hotline = self.search.settings.hotline
             note = (
                 f"没有找到{name_of(region) or text}专门的办理事项，下面是与“{topic}”最接近的；"

@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from zwfw.core.regions import ancestors, find_span, name_of
+from zwfw.core.regions import find_span, name_of
 from zwfw.models import normalize
 from zwfw.nav.attributes import AUDIENCE_MEANS, OTHER, variant_in
 from zwfw.nav.narrow import WAY_OUT, Option
@@ -94,20 +94,12 @@ def _by_synonym(said: str, options: Sequence[Option]) -> Option | None:
 
 
 def _by_region(said: str, options: Sequence[Option]) -> Option | None:
-    """The option of the region named; else of the narrowest region containing it: a
-    province's items serve its cities, so 深圳 picks 广东省 when no option is 深圳's (the
-    question was asked again, word for word, after 深圳)."""
     span = find_span(said)
     if span is None:
         return None
-    for code in ancestors(span[0]):
-        name = name_of(code)
-        hits = [o for o in options if name in o.values or (o.label and o.label == name)]
-        if code == span[0]:
-            hits = hits or [o for o in options if o.label in name]
-        if hits:
-            return hits[0]
-    return None
+    name = name_of(span[0])
+    hits = [o for o in options if name in o.values or o.label in name]
+    return hits[0] if hits else None
 
 
 def _by_variant(said: str, options: Sequence[Option]) -> Option | None:
