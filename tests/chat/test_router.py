@@ -145,3 +145,12 @@ def test_a_city_navigation_has_no_option_for_is_said_before_asking_again(
     assert asked.action is ChatAction.NAVIGATE and asked.options
     again = talk.say("长沙")
     assert again.reply.startswith("没有找到长沙市专门的办理事项") and again.options
+
+
+def test_a_city_inside_a_provincial_services_region_is_acknowledged(talk: Conversation) -> None:
+    # The same "about the item" reply came back as if 深圳 were unheard, and the loop
+    # guard turned the second one into a hand-off.
+    talk.say("领取社会保险待遇资格认证")
+    city = talk.say("深圳")
+    assert city.reply.startswith("广东省的办事指南适用于深圳市")
+    assert city.action is not ChatAction.HANDOFF and city.sources

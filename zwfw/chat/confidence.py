@@ -22,10 +22,12 @@ from zwfw.search.preferences import detect
 from zwfw.search.service import PROGRESS_INTENT, PROGRESS_ITEM
 
 __all__ = [
+    "asks_lookup",
     "base_name",
     "confident_item",
     "evident_item",
     "foreign_region",
+    "is_lookup",
     "named",
     "title_coverage",
 ]
@@ -80,7 +82,18 @@ def evident_item(
 
 
 def _unasked_lookup(item: Item, text: str) -> bool:
-    """A progress lookup for a message that does not ask about progress: 我要办居住证 is not
-    about 居住证办理进度查询, however close the two are (search and navigation put lookups
-    last for the same reason)."""
-    return PROGRESS_ITEM.search(item.name) is not None and not PROGRESS_INTENT.search(text)
+    """A progress lookup for a message that does not ask to look anything up: 我要办居住证 is
+    not about 居住证办理进度查询, however close the two are (search and navigation put
+    lookups last for the same reason)."""
+    return is_lookup(item.name) and not asks_lookup(text)
+
+
+def is_lookup(name: str) -> bool:
+    """A progress query (…办证进度查询). Not every name ending in 查询: most are information
+    services asked for without 查 (被狗咬了去哪里打狂犬疫苗 → …门诊信息查询)."""
+    return PROGRESS_ITEM.search(name) is not None
+
+
+def asks_lookup(text: str) -> bool:
+    """The message asks to look something up (进度, 办好了没, 查…)."""
+    return bool(PROGRESS_INTENT.search(text)) or "查" in text

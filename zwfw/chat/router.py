@@ -18,6 +18,7 @@ from zwfw.chat.confidence import (
     confident_item,
     evident_item,
     foreign_region,
+    is_lookup,
     title_coverage,
 )
 from zwfw.chat.subject import Subject
@@ -27,7 +28,6 @@ from zwfw.qa import Action, QaResult, QaService
 from zwfw.qa.service import Match
 from zwfw.search import Candidate, SearchFilters, SearchService
 from zwfw.search.query import AnalyzedQuery
-from zwfw.search.service import PROGRESS_ITEM
 
 _ITEMS = SearchFilters(kinds=(DocKind.ITEM,))
 _POOL = 40
@@ -188,7 +188,7 @@ class TurnRouter:
             key=lambda o: (
                 not subject.holds(o.label),
                 o.key in rank,
-                lookups and PROGRESS_ITEM.search(o.label) is not None,
+                lookups and is_lookup(o.label),
                 -o.score,
             ),
         )

@@ -12,17 +12,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from zwfw.chat.confidence import asks_lookup
 from zwfw.chat.fields import subject_of
 from zwfw.chat.variants import strip_choices
 from zwfw.search.query import AnalyzedQuery
-from zwfw.search.service import PROGRESS_INTENT
 
 
 @dataclass(frozen=True)
 class Subject:
     grams: frozenset[str]  # character bigrams of the subject's words
     synonyms: tuple[str, ...] = ()  # synonym terms of the message's words
-    lookup: bool = False  # the message asks to look something up (进度, 查询)
+    lookup: bool = False  # the message asks to look something up (进度, 查…)
 
     @classmethod
     def of(cls, q: AnalyzedQuery) -> Subject:
@@ -30,7 +30,7 @@ class Subject:
         words = strip_choices(subject_of(q.text), q.preferences).split()
         grams = frozenset(w[i : i + 2] for w in words for i in range(len(w) - 1))
         synonyms = tuple(s for s in q.expansions if len(s) >= 2)
-        return cls(grams, synonyms, PROGRESS_INTENT.search(q.text) is not None)
+        return cls(grams, synonyms, asks_lookup(q.text))
 
     def holds(self, title: str) -> bool:
         """`title` holds the subject: half of its bigrams, or a synonym of its words."""
