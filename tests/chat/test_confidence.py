@@ -50,3 +50,20 @@ def test_a_faq_on_top_is_never_a_confident_item() -> None:
 
 def test_base_names_drop_nested_qualifiers() -> None:
     assert base_name("银税三方（委托）划缴协议(（企业）)") == "银税三方划缴协议"
+
+
+@pytest.mark.parametrize(
+    ("message", "analysed", "confident"),
+    [
+        pytest.param("我要办居住证", "", False, id="no-progress-asked"),
+        pytest.param("居住证办好了没有", "", True, id="progress-asked"),
+        pytest.param("juzhuzheng jindu chaxun", "居住证进度查询", True, id="progress-in-pinyin"),
+        pytest.param("居住证办理进度查询", "", True, id="named-in-full"),
+    ],
+)
+def test_a_progress_lookup_is_confident_only_when_progress_is_asked(
+    message: str, analysed: str, confident: bool
+) -> None:
+    top = _top(_item("居住证办理进度查询"), 1, 1, 0.93)
+    found = confident_item([top], message, 0.88, analysed)
+    assert (found is top.record) is confident

@@ -12,6 +12,7 @@ from zwfw.chat.fields import (
     GuideField,
     answer_field,
     detect_fields,
+    named_fields,
     names_something,
     subject_of,
     time_text,
@@ -125,3 +126,35 @@ def test_a_region_prefixed_verb_name_is_not_prefixed_again() -> None:
     renamed = replace(item, name="办理往来港澳通行证")
     answer = answer_field(renamed, GuideField.MATERIALS, "深圳市办理往来港澳通行证")
     assert answer.headline.startswith("深圳市办理往来港澳通行证需要准备")
+
+
+@pytest.mark.parametrize(
+    ("question", "name", "fields"),
+    [
+        pytest.param(
+            "翻译专业资格考试报名，湖南省哪里可以办？",
+            "翻译专业资格（笔译、口译）考试报名",
+            [GuideField.LOCATION],
+            id="资格-names-the-service",
+        ),
+        pytest.param(
+            "翻译专业资格考试报名的条件",
+            "翻译专业资格（笔译、口译）考试报名",
+            [GuideField.CONDITIONS],
+            id="条件-is-still-asked",
+        ),
+        pytest.param("护照在哪儿能办", "", [GuideField.LOCATION], id="哪儿能办"),
+        pytest.param("哪里可以办护照", "", [GuideField.LOCATION], id="哪里可以办"),
+    ],
+)
+def test_a_field_word_inside_the_services_name_asks_for_no_field(
+    question: str, name: str, fields: list[GuideField]
+) -> None:
+    assert detect_fields(question, name) == fields
+
+
+def test_fields_kept_from_earlier_turns_stay_when_the_name_is_removed() -> None:
+    name = "翻译专业资格（笔译、口译）考试报名"
+    text = "翻译专业资格考试报名"
+    kept = [GuideField.MATERIALS, GuideField.CONDITIONS]
+    assert named_fields(kept, text, name) == [GuideField.MATERIALS]

@@ -67,6 +67,18 @@ def test_a_city_named_in_the_need_skips_the_question(nav: NavService) -> None:
     assert step.result.bundle.region_code == "440300"
 
 
+def test_a_region_named_in_the_need_answers_the_region_question(nav: NavService) -> None:
+    # Without it, 您要在哪个地区办理？ was asked with 广东省广州市 first.
+    step = nav.step(need="我在广州要办失业保险金")
+    assert step.attribute != "region"
+    assert step.candidates[0].name == "失业保险金申领" and step.candidates[0].region == "广州市"
+
+
+def test_a_region_none_of_the_options_covers_is_asked_about(nav: NavService) -> None:
+    step = nav.step(need="我要在长沙办失业金")
+    assert step.attribute == "region" and step.question
+
+
 def test_a_variant_of_one_item_is_not_mistaken_for_the_life_event(nav: NavService) -> None:
     step = nav.step(need="补领结婚证")
     assert step.result is None or step.result.bundle is None

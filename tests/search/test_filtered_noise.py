@@ -31,3 +31,19 @@ def test_filtered_real_matches_are_plain_results(
 ) -> None:
     page = demo_runtime.search.search(query, SearchFilters(region=region))
     assert page.fallback == "none" and page.hits
+
+
+@pytest.mark.parametrize(
+    ("query", "region"),
+    [
+        # Relaxed (one shared character) and the encoder put the same noise first in a
+        # city's small pool: 机动车注册登记 for 网约车, 特困人员救助供养申请 for 养狗.
+        pytest.param("网约车", "440100", id="relaxed-agreement-by-chance"),
+        pytest.param("养狗", "440100", id="relaxed-one-character"),
+    ],
+)
+def test_relaxed_or_vector_only_noise_ends_in_suggestions(
+    demo_runtime: Runtime, query: str, region: str
+) -> None:
+    page = demo_runtime.search.search(query, SearchFilters(region=region))
+    assert page.fallback == "suggestions" and not page.hits and page.hotline

@@ -14,7 +14,7 @@ from dataclasses import replace
 from zwfw.chat import navigation, replies
 from zwfw.chat.confidence import base_name
 from zwfw.chat.elder import elder_reply
-from zwfw.chat.fields import GuideField, subject_of
+from zwfw.chat.fields import GuideField, named_fields, subject_of, topic_of
 from zwfw.chat.guide import GuideAnswers
 from zwfw.chat.intents import is_need
 from zwfw.chat.nav_bridge import NavBridge
@@ -57,6 +57,9 @@ class Decider:
         if avoid:
             offers = [o for o in decision.offers if o.key != f"faq:{avoid}"]
             decision = replace(decision, offers=offers)
+        known = decision.item or (decision.elsewhere[0] if decision.elsewhere else None)
+        if known is not None and fields:  # 资格 in 翻译专业资格考试报名 asks for no conditions
+            fields = named_fields(fields, text, f"{known.name} {known.catalog_name or ''}")
         if avoid and decision.qa.sources and decision.qa.sources[0].id == avoid:
             route = Route.ITEM if decision.item else Route.CLARIFY
             decision = replace(decision, route=route if decision.offers else Route.NONE)
@@ -91,11 +94,12 @@ class Decider:
                 return navigation.navigation_reply(items, apps, elder)
         if decision.offers:
             state.fields = [f.value for f in fields]
-            state.topic = subject_of(text) or text  # "补办要带什么" next is about this
+            state.topic = topic_of(text) or text  # "补办要带什么" next is about this
             state.query = text
             ranked = [] if decision.weak else decision.items  # noise is not shown as cards
             return self.choose(state, decision.offers, elder, ranked)
         nearest = decision.items[:3] if decision.items else self.nearest(text)
+        state.topic = topic_of(text) or text  # "要带什么材料" next is still about this
         return replies.no_match(nearest, self.search.settings.hotline, elder)
 
     def choose(

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from zwfw.core.records import Item
+from zwfw.search.service import PROGRESS_INTENT
 
 
 class GuideField(StrEnum):
@@ -31,7 +32,8 @@ _PATTERNS = {
     GuideField.FEE: "收费|多少钱|费用|要钱|收钱|花钱|免费|价格|工本费|几块钱|交多少|给钱",
     GuideField.TIME_LIMIT: "多久|几天|多长时间|多少天|时限|多快|几个工作日|什么时候能拿|什么时候拿|"
     "什么时候能领|办结|等多久",
-    GuideField.LOCATION: "在哪|哪里办|哪儿办|去哪|地址|地点|窗口|哪个大厅|到哪",
+    GuideField.LOCATION: "在哪|哪里办|哪儿办|哪(?:里|儿)?(?:可以|能|才能|能够)办|去哪|地址|"
+    "地点|窗口|哪个大厅|到哪",
     GuideField.ONLINE: "网上|线上|在线|链接|网址|网站|手机上|手机办|手机能|小程序|"
     "不用跑|不出门|入口",
     GuideField.CONDITIONS: "条件|谁能办|谁可以办|什么人能|什么人可以|资格|符合|要满足|能不能办",
@@ -56,19 +58,45 @@ _ASIDE = re.compile(
     + "|请问|我想问|想问|问一下|那么|还有|另外|再问|需要|怎么|如何|什么|哪些|多少|一下"
     + "|拿到|领到|拿证|领证|取证|办好|办完|下来|出来|可以"
 )
+# Words that ask to look something up (search's progress intent, and 状态/查看).
+_LOOKUP = re.compile(f"{PROGRESS_INTENT.pattern}|状态|查看")
 # Single function characters: what is left without them shows whether a subject was named.
 _FUNCTION = re.compile("[那要得的呢吗啊呀吧是有能可以办理去我在里了就还也都和跟]")
 
 
-def detect_fields(text: str) -> list[GuideField]:
-    """Fields a normalised question asks for, in the order it asks them ("要带什么？多少钱？")."""
-    found = [(m.start(), f) for f, rx in _FIELD_RE.items() if (m := rx.search(text))]
+def detect_fields(text: str, name: str = "") -> list[GuideField]:
+    """Fields a normalised question asks for, in the order it asks them ("要带什么？多少钱？").
+
+    A field word that is part of the service's `name` names the service, not a field:
+    翻译专业资格考试报名 asks nothing about 资格 (conditions)."""
+    found = []
+    for f, rx in _FIELD_RE.items():
+        m = next((m for m in rx.finditer(text) if not (name and m[0] in name)), None)
+        if m is not None:
+            found.append((m.start(), f))
     return [f for _, f in sorted(found)]
+
+
+def named_fields(fields: list[GuideField], text: str, name: str) -> list[GuideField]:
+    """`fields` without those `text` asks only through words of the service's `name`;
+    fields not detected in `text` (kept from earlier turns) stay."""
+    own = set(detect_fields(text, name))
+    said = set(detect_fields(text))
+    return [f for f in fields if f in own or f not in said]
 
 
 def subject_of(text: str) -> str:
     """The question without its field words and filler: what to search for."""
     return " ".join(re.sub(r"[^\w]+", " ", _ASIDE.sub(" ", text)).split())
+
+
+def topic_of(text: str) -> str:
+    """What a later message without a subject of its own is about: the subject of `text`
+    without its lookup words. After 如何查询社保卡办理状态？ the topic of 补办要带什么材料 is
+    社保卡, not 查询社保卡办理状态, whose 查询 and 状态 drew 进度查询 and 状态查询 items: a
+    follow-up says itself whether it asks about progress."""
+    subject = subject_of(text)
+    return " ".join(_LOOKUP.sub(" ", subject).split()) or subject
 
 
 def names_something(subject: str) -> bool:

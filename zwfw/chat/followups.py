@@ -35,8 +35,10 @@ class FollowUps:
             if state.region and (missing := self.guide.region_missing(state, state.region, elder)):
                 return missing
             if fields:
-                return self.guide.answer(state, fields, elder)
-            return self.guide.answer_kept(state, elder)
+                turn = self.guide.answer(state, fields, elder)
+            else:
+                turn = self.guide.answer_kept(state, elder)
+            return self._above(state, turn, prefs, elder)
         if state.topic and not fields and prefs.region:
             return self._topic_in_city(state, text, prefs, elder)
         if state.topic:
@@ -49,6 +51,19 @@ class FollowUps:
             elder,
         )
 
+    def _above(
+        self, state: SessionState, turn: ChatReply, prefs: Preferences, elder: bool
+    ) -> ChatReply:
+        """A city named for a service whose guide is its province's ("深圳" about a 广东省
+        item): said, so the same reply does not come back as if the city were not heard
+        (the loop guard then handed off)."""
+        items = self.guide.load(state.keys)
+        if not prefs.region or not items or any(within(i.region_code, prefs.region) for i in items):
+            return turn
+        note = f"{items[0].region_name}的办事指南适用于{name_of(prefs.region)}。"
+        turn.reply = elder_text(note, elder) + ("" if elder else "\n") + turn.reply
+        return turn
+
     def _topic_in_city(
         self, state: SessionState, text: str, prefs: Preferences, elder: bool
     ) -> ChatReply:
@@ -60,9 +75,10 @@ class FollowUps:
         state.region = region
         turn = self.decider.decide(state, topic, [], elder, None, avoid=state.answered)
         items = self.guide.load([f"item:{c.id}" for c in turn.cards if c.type == "item"])
-        if turn.action is ChatAction.CLARIFY and not any(
-            within(i.region_code, region) for i in items
-        ):
+        # A question back (a choice, or navigation's next question) that offers nothing of
+        # that city says so first, instead of asking again as if the city were not heard.
+        asking = turn.action in (ChatAction.CLARIFY, ChatAction.NAVIGATE) and turn.options
+        if asking and not any(within(i.region_code, region) for i in items):
             hotline = self.search.settings.hotline
             note = (
                 f"没有找到{name_of(region) or text}专门的办理事项，下面是与“{topic}”最接近的；"

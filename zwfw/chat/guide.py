@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from zwfw.chat import replies
 from zwfw.chat.elder import cap_options, for_elder, short_name
-from zwfw.chat.fields import MISSING_HEAD, GuideField, answer_field, field_value
+from zwfw.chat.fields import FIELD_WORDS, MISSING_HEAD, GuideField, answer_field, field_value
 from zwfw.chat.sessions import SessionState
 from zwfw.chat.types import ChatAction, ChatReply, item_card, item_source
 from zwfw.chat.variants import QUESTIONS, choice_between, narrow
@@ -40,9 +40,13 @@ class GuideAnswers:
             state.pending, state.options = choice.dimension, dict(choice.options)
             labels = list(choice.options)
             name = short_name(items[0].catalog_name or items[0].name)
-            lead = f"「{name}」分几种情况，办理要求不同。"
+            # The lead names what differs, so a second field question ("在哪里办" after
+            # "要带什么材料") is asked as a new question, not repeated into the loop guard.
+            words = "、".join(dict.fromkeys(FIELD_WORDS[f] for f in differing))
+            lead = f"「{name}」分几种情况，{words}不同。"
             question = QUESTIONS[choice.dimension]
-            text = for_elder(f"{name}分几种情况。{question}", []) if elder else lead + question
+            spoken = f"{name}分几种情况，{words}不同。{question}"
+            text = for_elder(spoken, []) if elder else lead + question
             return ChatReply(
                 "",
                 text,

@@ -166,9 +166,9 @@ class PendingAnswers:
         return replies.about_item(item, [], [], elder)
 
     def _none_of_these(self, state: SessionState, elder: bool) -> ChatReply:
-        """ "都不是": the next candidates when some still share words with the question (a
-        title with a fair share of its bigrams in it); else say so at once and hand off with
-        the nearest, rather than paging through noise."""
+        """ "都不是": the next candidates when some still share words with the question (see
+        `_related`); else say so at once and hand off with the nearest, rather than paging
+        through noise."""
         rest = state.rest
         state.pending, state.options, state.rest = None, {}, []
         records = self.search.index.docs.get(rest)
@@ -177,7 +177,7 @@ class PendingAnswers:
         offers = [
             Offer(k, r.title, 0.0, r if isinstance(r, Item) else None)
             for k, r in found.items()
-            if not query or coverage(r.title, query) >= WEAK_COVERAGE
+            if not query or _related(r.title, query)
         ]
         if offers:
             return self.decider.choose(state, offers, elder, head="那么，是下面哪一项？")
@@ -197,6 +197,13 @@ class PendingAnswers:
 def _plain(text: str) -> str:
     """The text without punctuation or spaces, as labels are compared."""
     return re.sub(r"[\W_]+", "", text)
+
+
+def _related(title: str, query: str) -> bool:
+    """A title that shares words with the question: a fair share of the title's bigrams in
+    it, or of its bigrams in the title (a keyword question, 驾驶证, covers little of any
+    long title, but 机动车驾驶证初次申领 holds all of it)."""
+    return max(coverage(title, query), coverage(query, title)) >= WEAK_COVERAGE
 
 
 def _item_offers(items: list[Item]) -> list[Offer]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from zwfw.chat.canned import HUMAN_OPTION
 from zwfw.chat.elder import elder_text, for_elder, short_name
-from zwfw.chat.fields import subject_of, time_text
+from zwfw.chat.fields import time_text, topic_of
 from zwfw.chat.router import Offer
 from zwfw.chat.sessions import SessionState
 from zwfw.chat.types import Card, ChatAction, ChatReply, Source, item_card, item_source
@@ -109,7 +109,7 @@ def faq_reply(
     elif source is not None:
         answer += f"\n来源：{region}常见问题“{source.title}”"
     if source is not None:
-        state.topic = subject_of(source.title) or source.title
+        state.topic = topic_of(source.title) or source.title
         state.answered = source.id
     state.group, state.keys, state.choices, state.fields = [], [], {}, []
     if item is not None:

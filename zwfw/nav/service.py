@@ -222,6 +222,12 @@ class NavService:
             )
             return self._step(session, None, result=result, message=message)
         session.pending = _pending(_lookups_last(question, session.need), pool, mode)
+        if question.kind is Attr.REGION and session.region and Attr.REGION not in session.asked:
+            # The need named the region (我想在深圳办港澳通行证): answered by it, not asked;
+            # a region none of the options covers leaves the question to the citizen.
+            if self._answer(session, name_of(session.region)) is None:
+                return self._advance(session)
+            session.pending = _pending(_lookups_last(question, session.need), pool, mode)
         session.questions += 1
         return self._ask(session, None)
 

@@ -29,17 +29,23 @@ def weak(found: list[Candidate], text: str) -> bool:
     return weak_records([c for c in found if isinstance(c.record, Item)], text)
 
 
-def noise(found: list[Candidate], query: str) -> bool:
+def noise(found: list[Candidate], query: str, loose: bool = False) -> bool:
     """`/v1/search`'s test of filtered results (see `SearchService._with_fallbacks`): weak
     by the test above, over candidates of any kind, and no top title holding most of the
     query (a keyword query, 公积金, covers little of 住房公积金个人住房贷款's bigrams, but
-    the title holds all of the query's)."""
+    the title holds all of the query's).
+
+    `loose`: the lexical ranks come from a relaxed match (one shared character) or there
+    are none, so the retrievers' agreement is no evidence: in a region's small pool a
+    single-character match and the encoder pick the same noise by chance (公积金提取 in 广州,
+    whose catalogue has no 公积金 item: 海域使用金减免审批 first for both, by 金)."""
     held = max((coverage(query, c.record.title) for c in found[:_TITLES]), default=0.0)
-    return weak_records(found, query) and held < WEAK_COVERAGE
+    return weak_records(found, query, agreement=not loose) and held < WEAK_COVERAGE
 
 
-def weak_records(items: list[Candidate], text: str) -> bool:
-    """The test of `weak` over candidates of any kind, by their titles."""
+def weak_records(items: list[Candidate], text: str, agreement: bool = True) -> bool:
+    """The test of `weak` over candidates of any kind, by their titles; without
+    `agreement`, the retrievers' ranks are not consulted (see `noise`)."""
     if not items:
         return True
     cosine = max(c.vector_score for c in items)
@@ -55,7 +61,7 @@ def weak_records(items: list[Candidate], text: str) -> bool:
         and (vector.lexical_rank or _FAR) <= _NEAR
     )
     both = [c for c in items if (c.lexical_rank or _FAR) <= 5 and (c.vector_rank or _FAR) <= 5]
-    agree = near or len(both) >= 2
+    agree = agreement and (near or len(both) >= 2)
     covered = max(coverage(c.record.title, text) for c in items[:_TITLES])
     return cosine < WEAK_COSINE and not agree and covered < WEAK_COVERAGE
 

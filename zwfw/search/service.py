@@ -266,7 +266,9 @@ class SearchService:
         synonym (护照 in 北京: 普通人应该如何预防禽流感 by 普通护照's 普通). Filtered results
         that are noise (`plausible.noise`: low cosine, retrievers disagree, no title in
         the query nor the query in a title) are not shown as matches: the next stage
-        answers, labelled as such."""
+        answers, labelled as such. In the relaxed and vector-only stages the retrievers'
+        agreement is no evidence, and noise there ends in suggestions and the hotline:
+        公积金提取 in 广州 (no 公积金 item in its catalogue) got 海域使用金减免审批."""
         floors = {
             Fallback.NONE: self.settings.vector_min_score,
             Fallback.RELAXED: self.settings.vector_min_score,
@@ -274,11 +276,9 @@ class SearchService:
         }
         for stage, floor in floors.items():
             found = self.retrieve(q, filters, limit, stage=stage, vector_floor=floor)
-            weak = (
-                stage is not Fallback.VECTOR_ONLY
-                and filters.narrows_beyond_kind
-                and noise(found, q.text)
-            )
+            # A relaxed or vector-only match is no agreement of the retrievers (see noise).
+            loose = stage is not Fallback.NONE
+            weak = filters.narrows_beyond_kind and noise(found, q.text, loose)
             if found and not weak:
                 return stage, found
         return Fallback.SUGGESTIONS, []
