@@ -103,6 +103,12 @@ class Rows:
         )
 
 
+# The limits must hold for probabilities up to this much higher than fitted. The same index
+# built on another CPU gives slightly other e5 vectors: a near-miss 0.005 under the threshold
+# on the fitting machine (高新技术企业认定要交评审费吗？) was 0.005 over it on the next one.
+MARGIN = 0.015
+
+
 @dataclass(frozen=True)
 class Limits:
     max_wrong: float = 0.015  # answered wrongly, share of in-scope questions
@@ -351,7 +357,7 @@ def outcomes(
 
 
 def _answer_threshold(p: np.ndarray, rows: Rows, limits: Limits) -> float:
-    """The lowest threshold within every limit. Wrong answers are counted over labelled
+    """The lowest threshold within every limit, with `MARGIN` to spare. Wrong answers are counted over labelled
     in-scope queries when there are any (the real paraphrases), else over every in-scope one;
     out-of-scope answers over the out-of-scope material and labelled out-of-scope queries.
     Leave-one-out questions without a twin are not counted: many are answerable in truth."""
@@ -362,7 +368,7 @@ def _answer_threshold(p: np.ndarray, rows: Rows, limits: Limits) -> float:
     outside = ~inside & (kinds != "loo")
     near = ~inside & labelled
     for t in np.arange(0.05, 0.995, 0.005):
-        answered = p >= t
+        answered = p >= t - MARGIN
         wrong = (answered & judged & ~right).sum() / max(1, judged.sum())
         oos = (answered & outside).sum() / max(1, outside.sum())
         near_miss = (answered & near).sum() / max(1, near.sum())
