@@ -16,7 +16,7 @@ from zwfw.models import Segmenter
 from zwfw.models.encoders import CachedEncoder
 from zwfw.qa import Action, load_model
 from zwfw.qa.features import NAMES
-from zwfw.qa.fit import _logistic, _monotone_fit
+from zwfw.qa.fit import MARGIN, Limits, Rows, _answer_threshold, _logistic, _monotone_fit
 from zwfw.runtime import load_runtime
 
 
@@ -97,3 +97,17 @@ def test_fit_qa_fits_a_model_for_a_small_catalogue_that_answers_and_hands_off(
     answered = qa.ask("身份证丢了怎么补办？")
     assert answered.action is Action.ANSWER and answered.confidence >= model.answer_threshold
     assert qa.ask("今晚的足球比赛谁会赢").action is Action.HANDOFF
+
+
+def test_a_threshold_keeps_its_limits_with_a_margin_to_spare() -> None:
+    """One out-of-scope question of two may be answered (limits 0.5); the second sits at
+    0.60. Without the margin 0.605 would do, and a rebuild elsewhere nudging it to 0.61 would
+    break the limit, so the threshold clears it by `MARGIN`."""
+    rows = Rows(
+        right=[True, True, False, False],
+        in_scope=[True, True, False, False],
+        kinds=["labelled-paraphrase", "labelled-short", *["labelled-out_of_scope"] * 2],
+    )
+    p = np.array([0.9, 0.8, 0.95, 0.60])
+    t = _answer_threshold(p, rows, Limits(max_out_of_scope=0.5, max_near_miss=0.5))
+    assert t >= 0.60 + MARGIN - 1e-9 and t <= 0.8

@@ -357,8 +357,9 @@ def outcomes(
 
 
 def _answer_threshold(p: np.ndarray, rows: Rows, limits: Limits) -> float:
-    """The lowest threshold within every limit, with `MARGIN` to spare. Wrong answers are counted over labelled
-    in-scope queries when there are any (the real paraphrases), else over every in-scope one;
+    """The lowest threshold within every limit, with `MARGIN` to spare. Wrong answers are
+    counted over labelled in-scope queries when there are any (the real paraphrases), else
+    over every in-scope one;
     out-of-scope answers over the out-of-scope material and labelled out-of-scope queries.
     Leave-one-out questions without a twin are not counted: many are answerable in truth."""
     kinds = np.array(rows.kinds)
