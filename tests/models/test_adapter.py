@@ -6,8 +6,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from fakes import HashEncoder
 
-from tests.fakes import HashEncoder
 from zwfw.core.errors import ConfigError
 from zwfw.models.adapter import AdaptedEncoder, Batch, QueryAdapter, fit_adapter
 
