@@ -255,12 +255,13 @@ def build_tools(settings: Settings) -> tuple[Segmenter, CachedEncoder]:
     pools = own_threads(settings.worker_threads)
     log.info("thread pools: encoder %d, FAISS/BLAS/OpenMP %s", threads, pools)
     if settings.redis_url is not None:
+        from zwfw.models.adapter import query_model_id
         from zwfw.models.encoders.cache import RedisVectorCache
         from zwfw.storage.kv import redis_client
 
         shared = RedisVectorCache(
             redis_client(settings.redis_url.get_secret_value()), settings.redis_prefix,
-            encoder.model_id, encoder.dim, QUERY_VECTOR_TTL_SECONDS,
+            query_model_id(encoder.inner), encoder.dim, QUERY_VECTOR_TTL_SECONDS,
         )  # fmt: skip
         encoder = CachedEncoder(encoder.inner, settings.encoder.query_cache_size, shared)
     return Segmenter(), encoder

@@ -9,7 +9,7 @@ import pytest
 from fakes import HashEncoder
 
 from zwfw.core.errors import ConfigError
-from zwfw.models.adapter import AdaptedEncoder, Batch, QueryAdapter, fit_adapter
+from zwfw.models.adapter import AdaptedEncoder, Batch, QueryAdapter, fit_adapter, query_model_id
 
 DIM = 16
 
@@ -70,6 +70,20 @@ def test_the_adapted_encoder_moves_queries_only_and_keeps_the_index_model_id() -
     assert encoder.model_id == inner.model_id and encoder.dim == DIM
     assert np.allclose(encoder.encode_passages(["户口迁移"]), inner.encode_passages(["户口迁移"]))
     assert not np.allclose(encoder.encode_queries(["户口迁移"]), inner.encode_queries(["户口迁移"]))
+
+
+def test_a_shared_vector_cache_never_mixes_adapted_and_plain_query_vectors() -> None:
+    """Replicas share query vectors in Redis under `query_model_id`: one with another adapter,
+    or none, has another key, although all of them serve the same index (`model_id`)."""
+    inner = HashEncoder(dim=DIM)
+    rng = np.random.default_rng(4)
+    one, two = (
+        AdaptedEncoder(inner, QueryAdapter(rng.normal(size=(DIM, DIM)).astype(np.float32)))
+        for _ in range(2)
+    )
+    keys = {query_model_id(inner), query_model_id(one), query_model_id(two)}
+    assert len(keys) == 3 and query_model_id(inner) == inner.model_id
+    assert query_model_id(one) == query_model_id(AdaptedEncoder(inner, one.adapter))
 
 
 def test_an_adapter_survives_its_file_and_one_of_another_size_is_refused(tmp_path: Path) -> None:

@@ -97,7 +97,7 @@ class LexicalSettings(_Group):
     # Embedded backend: a term of a score-only clause (single characters) held by more than
     # this share of documents is left out of the query. Such terms add little BM25 (low IDF)
     # and cost the most: tantivy scores their long postings on every match, most of a long
-    # query's time on a large catalogue (docs/search.md). 1 keeps every term.
+    # query's time on a large catalogue (docs/deploy.md). 1 keeps every term.
     optional_df_cutoff: float = Field(0.02, gt=0, le=1)
 
     @model_validator(mode="after")

@@ -13,6 +13,7 @@ by L-BFGS in numpy and scipy; see docs/fusion.md for what it is fitted on and it
 
 from __future__ import annotations
 
+import hashlib
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -65,7 +66,8 @@ class QueryAdapter:
 
 class AdaptedEncoder:
     """An encoder whose query vectors pass through a `QueryAdapter`; passages are untouched,
-    so the model id (which an index is checked against) is the inner encoder's."""
+    so the model id (which an index is checked against) is the inner encoder's. Query
+    vectors differ, so caches shared between processes key them by `query_model_id`."""
 
     def __init__(self, inner: Encoder, adapter: QueryAdapter) -> None:
         self.inner = inner
@@ -79,11 +81,22 @@ class AdaptedEncoder:
     def dim(self) -> int:
         return self.inner.dim
 
+    @property
+    def query_model_id(self) -> str:
+        digest = hashlib.sha256(self.adapter.u.astype(np.float16).tobytes()).hexdigest()[:12]
+        return f"{self.inner.model_id}+adapter-{digest}"
+
     def encode_queries(self, texts: Sequence[str]) -> Vectors:
         return self.adapter.apply(self.inner.encode_queries(texts))
 
     def encode_passages(self, texts: Sequence[str]) -> Vectors:
         return self.inner.encode_passages(texts)
+
+
+def query_model_id(encoder: Encoder) -> str:
+    """What a shared query-vector cache is keyed by: the model, and the adapter if any (a
+    replica with another adapter, or none, must not read these vectors)."""
+    return encoder.query_model_id if isinstance(encoder, AdaptedEncoder) else encoder.model_id
 
 
 @dataclass(frozen=True)
