@@ -18,16 +18,13 @@ from dataclasses import dataclass
 from zwfw.chat.confidence import asks_lookup
 from zwfw.chat.fields import subject_of
 from zwfw.chat.variants import strip_choices
+from zwfw.qa.features import grams as _bigrams
 from zwfw.search.query import AnalyzedQuery
 
 _MIN_SHARED = 2  # characters a synonym shares with the word it stands for
 # Words every service name uses: they name no subject (办理往来港澳通行证 does not hold
 # 护照办理's subject by its 办理).
 _GENERIC = re.compile("(?:办理|办|申请|申领|申办|查询|咨询|服务|业务|手续|流程|事项)+")
-
-
-def _grams(word: str) -> frozenset[str]:
-    return frozenset(word[i : i + 2] for i in range(len(word) - 1))
 
 
 @dataclass(frozen=True)
@@ -43,12 +40,12 @@ class Subject:
         said = strip_choices(subject_of(q.text), q.preferences)
         words = [w for w in q.words if w in said and not _GENERIC.fullmatch(w)]
         words = words or [w for w in said.split() if not _GENERIC.fullmatch(w)]
-        grams = frozenset().union(*(_grams(w) for w in words)) if words else frozenset()
+        grams = frozenset().union(*(_bigrams(w) for w in words))
         synonyms = []
         for term in q.expansions:
             shared, word = max(((len(set(w) & set(term)), w) for w in words), default=(0, ""))
             if len(term) >= 2 and shared >= _MIN_SHARED:
-                synonyms.append((term, _grams(word) & grams))
+                synonyms.append((term, frozenset(_bigrams(word)) & grams))
         return cls(grams, tuple(synonyms), asks_lookup(q.text))
 
     def holds(self, title: str) -> bool:
